@@ -1,0 +1,113 @@
+"""Reads of cases. Staff reads go through `access_case_by_reference`, which checks permission
+and writes the audit event; the public's go through `case_track_*`, which reveal nothing unless
+the reference and the secret match."""
+
+import hmac
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest
+
+from onedoor.accounts.models import User
+from onedoor.accounts.permissions import Capability, user_can
+from onedoor.audit.services import audit_record
+from onedoor.cases.models import OPEN_STATUSES, Case, CaseEvent
+from onedoor.cases.services import normalise_secret_code, secret_hash
+from onedoor.core.references import reference_normalise
+from onedoor.people.phones import phone_to_e164
+
+
+class JustificationRequired(Exception):
+    """The case is not allocated to the reader or their team: a reason must be given first."""
+
+
+def cases_queue(*, grade: str = "", status: str = "", area_id: int | None = None) -> QuerySet[Case]:
+    cases = Case.objects.select_related("area", "allocated_officer", "allocated_team")
+    cases = cases.filter(status=status) if status else cases.filter(status__in=OPEN_STATUSES)
+    if grade:
+        cases = cases.filter(grade=grade)
+    if area_id:
+        cases = cases.filter(area_id=area_id)
+    return cases.order_by("grade_rank", "due_at", "id")
+
+
+def case_is_users_work(*, case: Case, user: User) -> bool:
+    if case.allocated_officer_id and case.allocated_officer_id == user.pk:
+        return True
+    return bool(case.allocated_team_id and case.allocated_team_id == user.team_id)
+
+
+def _case_with_history(reference: str) -> Case | None:
+    return (
+        Case.objects.select_related("area", "reporter", "allocated_officer", "allocated_team")
+        .prefetch_related(
+            Prefetch("events", queryset=CaseEvent.objects.select_related("author")),
+            "contacts",
+            "assessments__author",
+        )
+        .filter(public_reference=reference)
+        .first()
+    )
+
+
+def access_case_by_reference(
+    *, user: User, reference: str, request: HttpRequest | None = None, justification: str = "", action: str = "case.view"
+) -> Case:
+    """The one way staff read a case: permission checked, consultation audited (DPA 2018 s.62).
+
+    Advisors and supervisors work the whole queue; anyone reading a case that is not allocated to
+    them or their team must say why, and the reason is kept with the audit event.
+    """
+    if not user_can(user, Capability.VIEW_CASE):
+        raise PermissionDenied
+    canonical = reference_normalise(reference)
+    case = _case_with_history(canonical) if canonical else None
+    if case is None:
+        raise Http404
+    if not case_is_users_work(case=case, user=user) and not justification.strip():
+        raise JustificationRequired
+    audit_record(
+        actor=user,
+        request=request,
+        action=action,
+        object_type="case",
+        object_id=case.public_reference,
+        justification=justification.strip(),
+    )
+    return case
+
+
+def case_track_by_contact(*, reference: str, email_or_phone: str) -> Case | None:
+    """A reporter's own case, if the reference and the email or phone they gave both match."""
+    canonical = reference_normalise(reference)
+    if not canonical:
+        return None
+    case = Case.objects.select_related("reporter").filter(public_reference=canonical, anonymous=False).first()
+    if case is None or case.reporter is None:
+        return None
+    typed = (email_or_phone or "").strip()
+    if "@" in typed:
+        return case if case.reporter.email and case.reporter.email.lower() == typed.lower() else None
+    phone = phone_to_e164(typed)
+    return case if phone and case.reporter.phone == phone else None
+
+
+def case_track_by_code(*, reference: str, code: str) -> Case | None:
+    canonical = reference_normalise(reference)
+    normalised = normalise_secret_code(code)
+    if not canonical or not normalised:
+        return None
+    case = Case.objects.filter(public_reference=canonical).exclude(secret_code_hash="").first()
+    if case is None or not hmac.compare_digest(case.secret_code_hash, secret_hash(normalised)):
+        return None
+    return case
+
+
+def case_track_by_token(*, token: str) -> Case | None:
+    if not token or len(token) > 64:
+        return None
+    return Case.objects.filter(tracking_token_hash=secret_hash(token)).first()
+
+
+def case_public_timeline(*, case: Case) -> QuerySet[CaseEvent]:
+    return case.events.filter(public=True).order_by("at", "id")

@@ -1,0 +1,230 @@
+"""Every change to a case: one function each, atomic, audited, notifying after commit."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onedoor.accounts.models import Team, User
+from onedoor.audit.services import audit_record
+from onedoor.cases.models import Case, CaseEvent, CaseStatus
+from onedoor.notify.services import notification_queue
+from onedoor.triage.models import GRADE_RANK, Assessment, Grade, Response
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def tracking_token_new() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def secret_code_new() -> str:
+    """A code an anonymous reporter can write down: 3 groups of 4 digits."""
+    digits = f"{secrets.randbelow(10**12):012d}"
+    return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
+
+
+def normalise_secret_code(typed: str) -> str:
+    digits = "".join(ch for ch in typed if ch.isdigit())
+    return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}" if len(digits) == 12 else ""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting and from where, for the audit trail."""
+
+    user: User
+    request: HttpRequest | None = None
+
+
+def _event(*, case: Case, kind: str, text: str, public: bool, author: User | None, detail=None) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, kind=kind, text=text, public=public, author=author, at=timezone.now(), detail=detail or {}
+    )
+
+
+def _notify_reporter(*, case: Case, event: CaseEvent, subject: str, body: str) -> None:
+    reporter = case.reporter
+    if reporter is None or not reporter.email:
+        return
+    notification_queue(
+        channel="email",
+        recipient=reporter.email,
+        subject=subject,
+        body=body,
+        dedupe_key=f"case-event:{event.pk}:email",
+        case=case,
+    )
+
+
+@transaction.atomic
+def case_add_note(*, case: Case, actor: Actor, text: str) -> CaseEvent:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Enter the note.")})
+    event = _event(case=case, kind=CaseEvent.Kind.NOTE, text=text, public=False, author=actor.user)
+    audit_record(actor=actor.user, request=actor.request, action="case.note", object_type="case", object_id=case.public_reference)
+    return event
+
+
+@transaction.atomic
+def case_add_public_update(*, case: Case, actor: Actor, text: str) -> CaseEvent:
+    """A timeline entry the reporter sees on the tracking page; it is also sent to them."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Enter the update for the person who reported this.")})
+    event = _event(case=case, kind=CaseEvent.Kind.PUBLIC_UPDATE, text=text, public=True, author=actor.user)
+    audit_record(
+        actor=actor.user, request=actor.request, action="case.public_update", object_type="case", object_id=case.public_reference
+    )
+    _notify_reporter(
+        case=case,
+        event=event,
+        subject=f"Update on your report {case.display_reference}",
+        body=(
+            f"There is an update on your report {case.display_reference}:\n\n{text}\n\n"
+            "You can see every update by tracking your report online.\n"
+            "If you are in danger now, call 999."
+        ),
+    )
+    return event
+
+
+@transaction.atomic
+def case_change_status(*, case: Case, actor: Actor, status: str, note: str = "") -> CaseEvent:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if status not in CaseStatus.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    if not case.can_move_to(status):
+        raise ValidationError(
+            {
+                "status": _("A case that is “%(from)s” cannot be moved to “%(to)s”.")
+                % {"from": case.get_status_display(), "to": CaseStatus(status).label}
+            }
+        )
+    old = case.status
+    case.status = status
+    case.save(update_fields=["status", "updated_at"])
+    label = CaseStatus(status).label
+    text = _("Status changed to: %(status)s.") % {"status": label}
+    if note.strip():
+        text += " " + note.strip()
+    event = _event(
+        case=case, kind=CaseEvent.Kind.STATUS, text=text, public=True, author=actor.user, detail={"from": old, "to": status}
+    )
+    audit_record(
+        actor=actor.user,
+        request=actor.request,
+        action="case.status",
+        object_type="case",
+        object_id=case.public_reference,
+        detail={"from": old, "to": status},
+    )
+    _notify_reporter(
+        case=case,
+        event=event,
+        subject=f"Your report {case.display_reference}: {label}",
+        body=f"{text}\n\nYou can see every update by tracking your report online.",
+    )
+    return event
+
+
+@transaction.atomic
+def case_regrade(*, case: Case, actor: Actor, grade: str, reason: str, response: str = "") -> Assessment:
+    """Record a staff assessment that overrides the grade. The reason is mandatory and kept."""
+    from onedoor.triage.policy import load_policy
+
+    reason = (reason or "").strip()
+    errors = {}
+    if grade not in Grade.values:
+        errors["grade"] = _("Choose a grade.")
+    if not reason:
+        errors["reason"] = _("Enter the reason for changing the grade.")
+    if errors:
+        raise ValidationError(errors)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if grade == case.grade:
+        raise ValidationError({"grade": _("The case is already graded %(grade)s.") % {"grade": Grade(grade).label}})
+    from onedoor.intake.services import service_due_at
+
+    policy = load_policy()
+    if response not in Response.values:
+        response = policy.service_standard(grade).response
+    previous = case.assessments.first()
+    assessment = Assessment.objects.create(
+        case=case,
+        made_by=Assessment.MadeBy.STAFF,
+        author=actor.user,
+        grade=grade,
+        response=response,
+        vulnerabilities=case.vulnerabilities,
+        call_999_advice=previous.call_999_advice if previous else False,
+        thrive=previous.thrive if previous else {},
+        rationale=previous.rationale if previous else "",
+        policy_version=policy.version,
+        reason=reason,
+    )
+    old_grade = case.grade
+    case.grade = grade
+    case.grade_rank = GRADE_RANK[Grade(grade)]
+    case.response = response
+    case.due_at, _next_steps = service_due_at(
+        policy=policy, grade=grade, response=response, received_at=case.created_at, rural=bool(case.area and case.area.rural)
+    )
+    case.save(update_fields=["grade", "grade_rank", "response", "due_at", "updated_at"])
+    _event(
+        case=case,
+        kind=CaseEvent.Kind.REGRADE,
+        text=_("Regraded from %(old)s to %(new)s. Reason: %(reason)s")
+        % {"old": Grade(old_grade).label, "new": Grade(grade).label, "reason": reason},
+        public=False,
+        author=actor.user,
+        detail={"from": old_grade, "to": grade},
+    )
+    audit_record(
+        actor=actor.user,
+        request=actor.request,
+        action="case.regrade",
+        object_type="case",
+        object_id=case.public_reference,
+        justification=reason,
+        detail={"from": old_grade, "to": grade},
+    )
+    return assessment
+
+
+@transaction.atomic
+def case_allocate(*, case: Case, actor: Actor, officer: User | None = None, team: Team | None = None) -> CaseEvent:
+    if officer is None and team is None:
+        raise ValidationError({"officer": _("Choose an officer or a team.")})
+    if officer is not None and officer.role not in ("officer", "supervisor"):
+        raise ValidationError({"officer": _("Cases can only be allocated to officers or supervisors.")})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    case.allocated_officer = officer
+    case.allocated_team = team if team is not None else (officer.team if officer else None)
+    case.save(update_fields=["allocated_officer", "allocated_team", "updated_at"])
+    who = ", ".join(str(x) for x in (officer.display_name if officer else None, case.allocated_team) if x)
+    event = _event(
+        case=case,
+        kind=CaseEvent.Kind.ALLOCATION,
+        text=_("Allocated to %(who)s.") % {"who": who},
+        public=False,
+        author=actor.user,
+        detail={"officer": officer.pk if officer else None, "team": case.allocated_team_id},
+    )
+    audit_record(
+        actor=actor.user,
+        request=actor.request,
+        action="case.allocate",
+        object_type="case",
+        object_id=case.public_reference,
+        detail=event.detail,
+    )
+    return event

@@ -1,0 +1,49 @@
+"""Template helpers for the staff console."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from onedoor.accounts.permissions import user_can
+
+register = template.Library()
+
+VULNERABILITY_LABELS = {
+    "domestic_abuse": "Domestic abuse",
+    "child_at_risk": "Child at risk",
+    "mental_health": "Mental health",
+    "suicide_risk": "Suicide risk",
+    "missing_person": "Missing person",
+    "older_or_frail": "Older or frail",
+    "sexual_offence": "Sexual offence",
+    "hate_crime": "Hate crime",
+    "exploitation": "Exploitation",
+    "stalking_harassment": "Stalking or harassment",
+    "disability": "Disability",
+}
+
+
+@register.filter
+def vulnerability_label(code: str) -> str:
+    return _(VULNERABILITY_LABELS.get(code, code.replace("_", " ").capitalize()))
+
+
+@register.filter
+def can(user, capability: str) -> bool:
+    return user_can(user, capability)
+
+
+@register.simple_tag
+def time_left(due_at, now):
+    """"2 h 05 min left" or, in red, "overdue by 12 min"."""
+    seconds = int((due_at - now).total_seconds())
+    minutes = abs(seconds) // 60
+    if minutes >= 48 * 60:
+        text = _("%(d)s days") % {"d": minutes // (24 * 60)}
+    elif minutes >= 60:
+        text = _("%(h)s h %(m)02d min") % {"h": minutes // 60, "m": minutes % 60}
+    else:
+        text = _("%(m)s min") % {"m": minutes}
+    if seconds < 0:
+        return format_html('<span class="onedoor-overdue">{}</span>', _("overdue by %(t)s") % {"t": text})
+    return _("%(t)s left") % {"t": text}

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from onedoor.console import views
+
+app_name = "console"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.sign_in, name="login"),
+    path("sign-out/", views.sign_out, name="logout"),
+    path("queue/", views.queue, name="queue"),
+    path("audit/", views.audit, name="audit"),
+    path("cases/<str:reference>/", views.case_detail, name="case"),
+    path("cases/<str:reference>/justify/", views.case_justify, name="justify"),
+    path("cases/<str:reference>/notes/", views.case_note, name="case_note"),
+    path("cases/<str:reference>/updates/", views.case_update, name="case_update"),
+    path("cases/<str:reference>/status/", views.case_status, name="case_status"),
+    path("cases/<str:reference>/grade/", views.case_regrade_view, name="case_regrade"),
+    path("cases/<str:reference>/allocation/", views.case_allocate_view, name="case_allocate"),
+]

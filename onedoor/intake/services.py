@@ -1,0 +1,380 @@
+"""The intake spine: every channel turns what it received into an `InboundMessage` and calls
+`intake_receive()`. One transaction stores the contact, the person, the assessment and the case,
+and queues the acknowledgement; nothing is acknowledged until all of it is durably stored."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onedoor.audit.services import audit_record
+from onedoor.cases.models import Case, CaseEvent
+from onedoor.cases.services import secret_code_new, secret_hash, tracking_token_new
+from onedoor.core.geography import area_for_location
+from onedoor.core.references import reference_display, reference_generate
+from onedoor.intake.models import Contact
+from onedoor.notify.services import notification_queue
+from onedoor.people.models import Person
+from onedoor.triage.engine import assess
+from onedoor.triage.models import GRADE_RANK, Assessment, Grade
+from onedoor.triage.policy import load_policy
+
+CHANNELS = ("web", "api", "email", "sms", "whatsapp", "social", "chat", "voice", "phone", "open311", "counter")
+MAX_TEXT_LENGTH = 20_000
+
+
+@dataclass(frozen=True)
+class Reporter:
+    name: str = ""
+    email: str = ""
+    phone: str = ""  # E.164
+    preferred_contact: str = ""
+    preferred_language: str = ""
+    accessibility_needs: str = ""
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    channel: str
+    text: str
+    answers: dict = field(default_factory=dict)
+    when_text: str = ""
+    location_text: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    reporter: Reporter | None = None
+    anonymous: bool = False
+    received_at: datetime | None = None
+    provider_message_id: str = ""
+    raw_payload: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    case: Case
+    contact: Contact
+    assessment: Assessment
+    created: bool
+    # Shown once, never stored in clear: the private tracking link's token, and for anonymous
+    # reporters the code that stands in for their email or phone. None on a replay.
+    tracking_token: str | None
+    secret_code: str | None
+    next_steps: str
+
+    @property
+    def expected_contact_by(self) -> datetime:
+        return self.case.due_at
+
+
+def _validate(message: InboundMessage) -> None:
+    errors = {}
+    if message.channel not in CHANNELS:
+        errors["channel"] = _("Unknown channel “%(channel)s”.") % {"channel": message.channel}
+    if not (message.text or "").strip():
+        errors["text"] = _("Tell us what happened.")
+    elif len(message.text) > MAX_TEXT_LENGTH:
+        errors["text"] = _("Keep the description under %(n)s characters.") % {"n": f"{MAX_TEXT_LENGTH:,}"}
+    if message.anonymous and message.reporter and (message.reporter.email or message.reporter.phone):
+        errors["anonymous"] = _("An anonymous report cannot include contact details.")
+    for name, value, low, high in (("latitude", message.latitude, -90, 90), ("longitude", message.longitude, -180, 180)):
+        if value is not None and not (low <= value <= high):
+            errors[name] = _("%(name)s must be between %(low)s and %(high)s.") % {"name": name, "low": low, "high": high}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _reporter_person(reporter: Reporter | None) -> Person | None:
+    if reporter is None or not any((reporter.name, reporter.email, reporter.phone)):
+        return None
+    # Exact-identifier linking only; fuzzy person matching belongs to the CRM.
+    person = None
+    if reporter.email:
+        person = Person.objects.filter(email__iexact=reporter.email).order_by("pk").first()
+    if person is None and reporter.phone:
+        person = Person.objects.filter(phone=reporter.phone).order_by("pk").first()
+    if person is None:
+        person = Person(email=reporter.email, phone=reporter.phone)
+    for attr in ("name", "preferred_contact", "preferred_language", "accessibility_needs"):
+        value = getattr(reporter, attr)
+        if value:
+            setattr(person, attr, value)
+    if reporter.email and not person.email:
+        person.email = reporter.email
+    if reporter.phone and not person.phone:
+        person.phone = reporter.phone
+    person.save()
+    return person
+
+
+def service_due_at(*, policy, grade: str, response: str, received_at: datetime, rural: bool) -> tuple[datetime, str]:
+    """When we promise to respond, and the plain-language next steps, from the policy's standards.
+
+    Advice and signposting are given at once, but the case still needs closing within the
+    grade's standard, so their due time is the grade's.
+    """
+    standard = policy.service_standard(grade, response)
+    grade_standard = policy.service_standard(grade)
+    minutes = standard.target_minutes or grade_standard.target_minutes
+    if rural and (standard.rural_target_minutes or grade_standard.rural_target_minutes):
+        minutes = standard.rural_target_minutes or grade_standard.rural_target_minutes
+    return received_at + timedelta(minutes=minutes), standard.next_steps_text
+
+
+def _unique_reference() -> str:
+    for _attempt in range(10):
+        reference = reference_generate()
+        if not Case.objects.filter(public_reference=reference).exists():
+            return reference
+    raise RuntimeError("Could not allocate a unique public reference.")
+
+
+def _summary(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 120 else flat[:117].rstrip() + "…"
+
+
+def _existing(message: InboundMessage) -> IntakeResult | None:
+    if not message.provider_message_id:
+        return None
+    contact = (
+        Contact.objects.select_related("case")
+        .filter(channel=message.channel, provider_message_id=message.provider_message_id)
+        .first()
+    )
+    if contact is None:
+        return None
+    assessment = contact.case.assessments.filter(made_by=Assessment.MadeBy.ENGINE).last()
+    next_steps = load_policy().service_standard(contact.case.grade, contact.case.response).next_steps_text
+    return IntakeResult(contact.case, contact, assessment, False, None, None, next_steps)
+
+
+def intake_receive(*, message: InboundMessage, actor_label: str = "public", request=None) -> IntakeResult:
+    """Store a contact from any channel, assess it, open its case and queue the acknowledgement.
+
+    A message whose provider id was seen before returns the stored result and changes nothing.
+    """
+    _validate(message)
+    replay = _existing(message)
+    if replay:
+        return replay
+    try:
+        return _receive(message=message, actor_label=actor_label, request=request)
+    except IntegrityError:
+        # Two deliveries of the same provider message raced; the other one won.
+        replay = _existing(message)
+        if replay:
+            return replay
+        raise
+
+
+@transaction.atomic
+def _receive(*, message: InboundMessage, actor_label: str, request) -> IntakeResult:
+    received_at = message.received_at or timezone.now()
+    policy = load_policy()
+    result = assess(text=message.text, channel=message.channel, answers=message.answers or {}, policy=policy)
+    reporter = None if message.anonymous else _reporter_person(message.reporter)
+    anonymous = message.anonymous or reporter is None
+    token = tracking_token_new()
+    code = secret_code_new() if anonymous else None
+    area = area_for_location(message.location_text)
+    due_at, next_steps = service_due_at(
+        policy=policy, grade=result.grade, response=result.response, received_at=received_at, rural=bool(area and area.rural)
+    )
+    case = Case.objects.create(
+        public_reference=_unique_reference(),
+        summary=_summary(message.text),
+        channel=message.channel,
+        grade=result.grade,
+        grade_rank=GRADE_RANK[Grade(result.grade)],
+        response=result.response,
+        vulnerabilities=list(result.vulnerabilities),
+        call_999_advice=result.call_999_advice,
+        area=area,
+        location_text=message.location_text[:300],
+        latitude=message.latitude,
+        longitude=message.longitude,
+        reporter=reporter,
+        anonymous=anonymous,
+        due_at=due_at,
+        created_at=received_at,
+        tracking_token_hash=secret_hash(token),
+        secret_code_hash=secret_hash(code) if code else "",
+    )
+    contact = Contact.objects.create(
+        case=case,
+        channel=message.channel,
+        text=message.text,
+        answers=message.answers or {},
+        when_text=message.when_text[:200],
+        location_text=message.location_text[:300],
+        latitude=message.latitude,
+        longitude=message.longitude,
+        reporter=reporter,
+        anonymous=anonymous,
+        received_at=received_at,
+        provider_message_id=message.provider_message_id,
+        raw_payload=message.raw_payload,
+    )
+    outcome = result.to_dict()
+    assessment = Assessment.objects.create(
+        case=case,
+        contact=contact,
+        made_by=Assessment.MadeBy.ENGINE,
+        grade=result.grade,
+        response=result.response,
+        vulnerabilities=list(result.vulnerabilities),
+        call_999_advice=result.call_999_advice,
+        thrive=outcome["thrive"],
+        rationale=outcome["rationale"],
+        policy_version=result.policy_version,
+    )
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.CREATED,
+        text=_("We received your report. %(next)s") % {"next": next_steps},
+        public=True,
+        at=received_at,
+    )
+    audit_record(
+        action="contact.receive",
+        object_type="case",
+        object_id=case.public_reference,
+        actor_label=actor_label,
+        request=request,
+        detail={"channel": message.channel, "grade": result.grade},
+    )
+    if reporter is not None and reporter.email:
+        notification_queue(
+            channel="email",
+            recipient=reporter.email,
+            subject=f"We have received your report {reference_display(case.public_reference)}",
+            body=_acknowledgement_body(case=case, next_steps=next_steps, token=token),
+            dedupe_key=f"case-event:{event.pk}:email",
+            case=case,
+        )
+    return IntakeResult(case, contact, assessment, True, token, code, next_steps)
+
+
+def tracking_url(token: str) -> str:
+    from django.conf import settings
+
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/track/{token}/"
+
+
+def _acknowledgement_body(*, case: Case, next_steps: str, token: str) -> str:
+    local_due = timezone.localtime(case.due_at)
+    lines = [
+        f"Thank you. We have received your report and its reference is {case.display_reference}.",
+        "",
+        f"What happens next: {next_steps}",
+        f"We aim to contact you by {local_due:%A %-d %B %Y at %H:%M}.",
+        "",
+        f"Track your report: {tracking_url(token)}",
+        "Keep this link private: anyone with it can see the updates on your report.",
+        "",
+        "If you are in danger now, call 999. For anything else, call 101.",
+        "Deaf, deafened, hard of hearing or speech-impaired: text relay 18000 (emergency) or 18001 101.",
+    ]
+    if case.call_999_advice:
+        lines.insert(0, "IF ANYONE IS IN DANGER NOW, CALL 999.\n")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def contact_add_to_case(*, case: Case, message: InboundMessage, actor_label: str = "public", request=None) -> IntakeResult:
+    """Attach a further contact about the same matter to an existing case.
+
+    Used when an emergency report was saved early and the person then tells us more, and by
+    channels that recognise a reply to an open conversation. The grade may rise, never fall: only
+    staff lower a grade, with a reason.
+    """
+    _validate(message)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    received_at = message.received_at or timezone.now()
+    policy = load_policy()
+    result = assess(text=message.text, channel=message.channel, answers=message.answers or {}, policy=policy)
+    reporter = None if message.anonymous else _reporter_person(message.reporter)
+    contact = Contact.objects.create(
+        case=case,
+        channel=message.channel,
+        text=message.text,
+        answers=message.answers or {},
+        when_text=message.when_text[:200],
+        location_text=message.location_text[:300],
+        latitude=message.latitude,
+        longitude=message.longitude,
+        reporter=reporter,
+        anonymous=reporter is None,
+        received_at=received_at,
+        provider_message_id=message.provider_message_id,
+        raw_payload=message.raw_payload,
+    )
+    outcome = result.to_dict()
+    assessment = Assessment.objects.create(
+        case=case,
+        contact=contact,
+        made_by=Assessment.MadeBy.ENGINE,
+        grade=result.grade,
+        response=result.response,
+        vulnerabilities=list(result.vulnerabilities),
+        call_999_advice=result.call_999_advice,
+        thrive=outcome["thrive"],
+        rationale=outcome["rationale"],
+        policy_version=result.policy_version,
+    )
+    update_fields = ["updated_at", "vulnerabilities", "call_999_advice"]
+    case.vulnerabilities = sorted(set(case.vulnerabilities) | set(result.vulnerabilities))
+    case.call_999_advice = case.call_999_advice or result.call_999_advice
+    new_rank = GRADE_RANK[Grade(result.grade)]
+    if new_rank < case.grade_rank:
+        due_at, _next = service_due_at(
+            policy=policy, grade=result.grade, response=result.response, received_at=received_at,
+            rural=bool(case.area and case.area.rural),
+        )
+        case.grade, case.grade_rank, case.response = result.grade, new_rank, result.response
+        case.due_at = min(case.due_at, due_at)
+        update_fields += ["grade", "grade_rank", "response", "due_at"]
+    if message.location_text and not case.location_text:
+        case.location_text = message.location_text[:300]
+        case.area = case.area or area_for_location(message.location_text)
+        update_fields += ["location_text", "area"]
+    if message.latitude is not None and case.latitude is None:
+        case.latitude, case.longitude = message.latitude, message.longitude
+        update_fields += ["latitude", "longitude"]
+    token = None
+    if reporter is not None and case.reporter_id is None:
+        case.reporter, case.anonymous = reporter, False
+        token = tracking_token_new()
+        case.tracking_token_hash = secret_hash(token)
+        update_fields += ["reporter", "anonymous", "tracking_token_hash"]
+    case.save(update_fields=update_fields)
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.CONTACT,
+        text=_("We received more information about this report."),
+        public=True,
+        at=received_at,
+        detail={"contact": contact.pk},
+    )
+    audit_record(
+        action="contact.add",
+        object_type="case",
+        object_id=case.public_reference,
+        actor_label=actor_label,
+        request=request,
+        detail={"channel": message.channel, "grade": result.grade},
+    )
+    next_steps = policy.service_standard(case.grade, case.response).next_steps_text
+    if token and reporter is not None and reporter.email:
+        notification_queue(
+            channel="email",
+            recipient=reporter.email,
+            subject=f"We have received your report {reference_display(case.public_reference)}",
+            body=_acknowledgement_body(case=case, next_steps=next_steps, token=token),
+            dedupe_key=f"case-event:{event.pk}:email",
+            case=case,
+        )
+    return IntakeResult(case, contact, assessment, True, token, None, next_steps)

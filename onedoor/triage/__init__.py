@@ -1,0 +1,1 @@
+"""Contact triage: THRIVE assessment and Contact Assessment Model grading, driven by a versioned policy."""

@@ -1,0 +1,630 @@
+"""The triage engine: ``assess()`` turns one contact into a THRIVE assessment and a CAM grade.
+
+It is a pure function of the contact and the policy (no Django, no I/O after the policy is
+loaded), so the same contact always gets the same grade under the same policy version, and
+every grade can be explained by the rules it lists.
+
+How a contact is read:
+
+1. *Normalise*: lower case, expand contractions and SMS spellings ("hes" -> "he is").
+2. *Split* into sentences and clauses. A clause ends at punctuation or a linking word
+   ("but", "and", "if"...); negation and timing are worked out per clause.
+3. *Find indicators* (policy regexes) in each sentence. Each match is checked for
+   negation (a cue such as "not", "no one", "didn't" shortly before it in the same clause),
+   for being inside a question or hypothetical ("what should I do if..."), and given a
+   timing (now, recent, today, past...).
+4. *Add the structured answers*, which take precedence over what the text implies.
+5. *Score* the six THRIVE factors and *test the grade rules* in policy order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from onedoor.triage.policy import (
+    GRADES,
+    HAPPENED_VALUES,
+    Indicator,
+    Policy,
+    load_policy,
+)
+
+CHANNELS: frozenset[str] = frozenset(
+    {"web", "api", "email", "sms", "whatsapp", "social", "chat", "voice", "phone", "open311", "counter"}
+)
+# The 999/101 telephone call itself: the person is already talking to us, so no advice to call.
+TELEPHONE_CHANNEL = "phone"
+BOOLEAN_ANSWERS = ("in_danger_now", "offender_present", "injured", "weapons")
+# Long messages are read up to this many characters; the rest is kept but not assessed.
+MAX_TEXT_CHARS = 20_000
+# Timings that describe something live, for the rationale wording.
+TIMING_WORDS = {
+    "now": "happening now",
+    "present": "described as current",
+    "recent": "within the last hour",
+    "today": "earlier today",
+    "ongoing": "ongoing",
+    "past_tense": "in the past",
+    "past": "some time ago",
+}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The result of triage: grade, response, vulnerabilities, THRIVE factors and rationale."""
+
+    grade: str
+    response: str
+    vulnerabilities: list[str]
+    call_999_advice: bool
+    thrive: dict[str, dict[str, Any]]
+    rationale: list[str]
+    policy_version: str
+    rules_fired: list[str]
+    next_steps: str = ""
+    target_minutes: int | None = None
+
+    @property
+    def reasons(self) -> list[str]:
+        """The rationale as a list of plain-language sentences."""
+        return self.rationale
+
+    @property
+    def rationale_text(self) -> str:
+        """The rationale as one string, as stored and as written by ``to_dict()``."""
+        return "; ".join(self.rationale)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The DESIGN.md triage output (without the contact id)."""
+        return {
+            "grade": self.grade,
+            "response": self.response,
+            "vulnerabilities": list(self.vulnerabilities),
+            "call_999_advice": self.call_999_advice,
+            "thrive": {factor: dict(value, reasons=list(value["reasons"])) for factor, value in self.thrive.items()},
+            "rationale": self.rationale_text,
+            "policy_version": self.policy_version,
+        }
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int
+    end: int
+    timing: str
+    explicit_time: bool
+    question: str | None  # None, "hypothetical" or "enquiry"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    clauses: tuple[Clause, ...]
+
+    def clause_at(self, pos: int) -> Clause:
+        for clause in self.clauses:
+            if clause.start <= pos < clause.end:
+                return clause
+        return self.clauses[-1]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One indicator found in the contact (from the text or from an answer)."""
+
+    indicator_id: str
+    factor: str
+    weight: float
+    reason: str
+    tags: frozenset[str]
+    life_threat: frozenset[str]
+    vulnerabilities: tuple[str, ...]
+    timing: str
+    snippet: str
+    negated: bool = False
+    question: str | None = None
+    uncertain: bool = False
+    from_answer: bool = False
+
+    @property
+    def counts(self) -> bool:
+        """Whether the hit is a fact for grading (not negated, not in a question)."""
+        return not self.negated and self.question is None
+
+
+@dataclass
+class Facts:
+    """What the engine established about a contact; the grade rules are tested against it."""
+
+    empty: bool
+    answers: Mapping[str, Any]
+    hits: list[Hit]
+    scores: dict[str, float] = field(default_factory=dict)
+    vulnerabilities: set[str] = field(default_factory=set)
+    has_question: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def counted(self) -> list[Hit]:
+        return [h for h in self.hits if h.counts]
+
+    @property
+    def life_threat(self) -> bool:
+        return any(h.timing in h.life_threat for h in self.counted)
+
+    @property
+    def question_only(self) -> bool:
+        return self.has_question and not self.counted
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def assess(
+    *,
+    text: str,
+    channel: str,
+    answers: Mapping[str, Any] | None = None,
+    policy: Policy | None = None,
+) -> Assessment:
+    """Assess one contact. Raises ValueError for an unknown channel or malformed answers."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}; expected one of {', '.join(sorted(CHANNELS))}")
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a string, not {type(text).__name__}")
+    policy = policy or load_policy()
+    clean_answers, answer_notes = _validate_answers(answers)
+    facts = _establish_facts(text, clean_answers, policy)
+    facts.notes.extend(answer_notes)
+    return _decide(facts, channel, policy)
+
+
+def normalise(text: str) -> str:
+    """Lower-case text with contractions and SMS spellings expanded, for pattern matching."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = _REPEATS.sub(r"\1\1", text)
+    text = _CANT.sub("can not", text)
+    text = _WONT.sub("will not", text)
+    text = _NT.sub(r"\1 not", text)
+    text = _PRONOUN_S.sub(r"\1 is", text)
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    text = _AGE_YO.sub(r"\1 year old", text)
+    text = _SMS.sub(lambda m: _SMS_WORDS[m.group(0)], text)
+    text = _W_SLASH.sub("with ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+# --------------------------------------------------------------------------- normalisation
+
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_CANT = re.compile(r"\bcan(?:'t|not)\b")
+_WONT = re.compile(r"\bwon't\b")
+_NT = re.compile(r"\b([a-z]+)n't\b")
+_PRONOUN_S = re.compile(r"\b(he|she|it|there|that|who|what|where|here|someone|somebody|everyone|nobody|no one)'s\b")
+_CONTRACTIONS = (
+    (re.compile(r"\bi'm\b"), "i am"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ve\b"), " have"),
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"\b(i|you|he|she|we|they)'d\b"), r"\1 would"),
+)
+_AGE_YO = re.compile(r"\b(\d{1,3}) ?(?:yo|y/o|yrs? old)\b")
+_W_SLASH = re.compile(r"\bw/")
+_SPACES = re.compile(r"[ \t]+")
+_SMS_WORDS = {
+    "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "plse": "please",
+    "pleease": "please", "pleez": "please", "w": "with", "wiv": "with", "ppl": "people",
+    "sum1": "someone", "some1": "someone", "no1": "no one", "noone": "no one", "any1": "anyone",
+    "ne1": "anyone", "every1": "everyone", "2day": "today", "2nite": "tonight", "2night": "tonight",
+    "b4": "before", "rn": "right now", "atm": "at the moment", "msg": "message", "txt": "text",
+    "bf": "boyfriend", "gf": "girlfriend", "hubby": "husband", "n": "and", "nd": "and",
+    "coz": "because", "cos": "because", "cuz": "because", "bc": "because", "thru": "through",
+    "gonna": "going to", "wanna": "want to", "gotta": "got to", "mins": "minutes", "min": "minute",
+    "hrs": "hours", "hr": "hour", "yrs": "years", "yr": "year", "nite": "night", "kno": "know",
+    "knw": "know", "abt": "about", "hes": "he is", "shes": "she is", "theres": "there is",
+    "thats": "that is", "whats": "what is", "im": "i am", "ive": "i have", "dont": "do not",
+    "didnt": "did not", "doesnt": "does not", "isnt": "is not", "wasnt": "was not",
+    "werent": "were not", "arent": "are not", "cant": "can not", "couldnt": "could not",
+    "wont": "will not", "wouldnt": "would not", "shouldnt": "should not", "havent": "have not",
+    "hasnt": "has not", "hadnt": "had not", "aint": "is not", "theyre": "they are",
+    "youre": "you are", "its": "it is", "helpp": "help", "sumone": "someone", "sumthing": "something",
+    "cannot": "can not", "nobodys": "nobody is", "wer": "were", "wen": "when",
+}
+_SMS = re.compile(r"(?<![\w'])(?:" + "|".join(sorted(map(re.escape, _SMS_WORDS), key=len, reverse=True)) + r")(?![\w'/])")
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|[\r\n]+|(?<=[a-z0-9])[.!?]+$")
+_CLAUSE_PUNCT = re.compile(r",(?!\d)|;|:|\(|\)|\s[-\u2013\u2014]\s|\.\.\.")
+_WORD = re.compile(r"[a-z0-9£*'\u00c0-\u024f\u0400-\u04ff]+")
+_ENGLISH_COMMON = frozenset(
+    "a an the and or but i you he she it we they my your his her our their me him us them is are am was "
+    "were be been have has had do does did not no to of in on at for with from by this that there what "
+    "who when where how why can will would should please help someone man woman police report".split()
+)
+
+
+# --------------------------------------------------------------------------- text analysis
+
+
+def _split_sentences(text: str, policy: Policy, happened: str | None) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    previous_timing: str | None = None
+    for raw in _SENTENCE_END.split(text):
+        raw = raw.strip(" .!?")
+        if not raw:
+            continue
+        sentence = _build_sentence(raw, policy, happened, previous_timing)
+        sentences.append(sentence)
+        previous_timing = sentence.clauses[-1].timing
+    return sentences
+
+
+def _clause_spans(text: str, breaks: frozenset[str]) -> list[tuple[int, int]]:
+    cut_points = {m.start() for m in _CLAUSE_PUNCT.finditer(text)}
+    for word in _WORD.finditer(text):
+        if word.group(0) in breaks:
+            cut_points.add(word.start())
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for cut in sorted(cut_points):
+        if cut > start:
+            spans.append((start, cut))
+            start = cut
+    spans.append((start, len(text)))
+    return spans
+
+
+def _explicit_timing(text: str, policy: Policy) -> str | None:
+    for bucket, regex in policy.timing.markers:  # ordered most urgent first
+        if regex.search(text):
+            return bucket
+    return None
+
+
+def _tense(text: str, policy: Policy) -> str | None:
+    if policy.timing.present_tense.search(text):
+        return "present"
+    if policy.timing.past_tense.search(text):
+        return "past_tense"
+    return None
+
+
+def _build_sentence(text: str, policy: Policy, happened: str | None, previous_timing: str | None) -> Sentence:
+    spans = _clause_spans(text, policy.negation.clause_breaks)
+    hearsay = bool(policy.questions.hearsay.search(text))
+    sentence_time = _explicit_timing(text, policy)
+    sentence_tense = _tense(text, policy)
+    clauses: list[Clause] = []
+    question: str | None = None
+    for start, end in spans:
+        chunk = text[start:end]
+        own_time = _explicit_timing(chunk, policy)
+        clause_tense = _tense(chunk, policy)
+        borrowed = sentence_time
+        if borrowed == "now" and clause_tense == "past_tense":
+            # "my nose was bleeding but I'm ok now": the "now" belongs to the other clause.
+            borrowed = None
+        timing = own_time or borrowed or happened or clause_tense or sentence_tense
+        timing = timing or previous_timing or "present"
+        if hearsay and own_time != "now":
+            # News and rumour are information, never a live incident.
+            timing = "past_tense" if timing in ("now", "present", "recent") else timing
+        if own_time == "now":
+            question = None  # "how do I report a man with a knife outside right now" is live
+        else:
+            question = _question_kind(chunk, policy) or question
+        clauses.append(Clause(start, end, timing, own_time is not None or sentence_time is not None, question))
+    return Sentence(text, tuple(clauses))
+
+
+def _question_kind(chunk: str, policy: Policy) -> str | None:
+    stripped = chunk.strip(" ,;:()-")
+    for word in policy.negation.clause_breaks:
+        if stripped.startswith(word + " ") and word not in ("if", "unless"):
+            stripped = stripped[len(word) + 1 :]
+            break
+    stripped = policy.questions.preamble.sub("", stripped).strip()
+    if policy.questions.hypothetical.search(stripped):
+        return "hypothetical"
+    if policy.questions.enquiry.search(stripped):
+        return "enquiry"
+    return None
+
+
+def _negation(sentence: Sentence, start: int, policy: Policy) -> tuple[bool, bool]:
+    """Whether a match starting at `start` is negated, and whether it is hedged (uncertain)."""
+    clause = sentence.clause_at(start)
+    before = sentence.text[clause.start : start]
+    uncertain = bool(policy.negation.pseudo.search(before))
+    if uncertain:
+        before = policy.negation.pseudo.sub(" ", before)
+    words = _WORD.findall(before)[-policy.negation.window :]
+    if any(w in policy.negation.cues for w in words):
+        return True, uncertain
+    for cue in policy.negation.multiword_cues:
+        size = len(cue)
+        if any(tuple(words[i : i + size]) == cue for i in range(len(words) - size + 1)):
+            return True, uncertain
+    return False, uncertain
+
+
+def _positive_match(regex: re.Pattern[str], sentences: list[Sentence], policy: Policy) -> bool:
+    for sentence in sentences:
+        for match in regex.finditer(sentence.text):
+            if not _negation(sentence, match.start(), policy)[0]:
+                return True
+    return False
+
+
+def _find_hits(sentences: list[Sentence], indicator: Indicator, policy: Policy) -> list[Hit]:
+    hits: list[Hit] = []
+    for index, sentence in enumerate(sentences):
+        matches = list(indicator.regex.finditer(sentence.text))
+        if not matches:
+            continue
+        if indicator.unless is not None and indicator.unless.search(sentence.text):
+            continue
+        context = sentences[max(0, index - 1) : index + 1]
+        if not all(_positive_match(group, context, policy) for group in indicator.with_all):
+            continue
+        for match in matches:
+            clause = sentence.clause_at(match.start())
+            negated, uncertain = (False, False)
+            if indicator.negatable:
+                negated, uncertain = _negation(sentence, match.start(), policy)
+            hits.append(
+                Hit(
+                    indicator_id=indicator.id,
+                    factor=indicator.factor,
+                    weight=indicator.weight,
+                    reason=indicator.reason,
+                    tags=indicator.tags,
+                    life_threat=indicator.life_threat,
+                    vulnerabilities=indicator.vulnerabilities,
+                    timing=clause.timing,
+                    snippet=match.group(0).strip(),
+                    negated=negated,
+                    question=clause.question,
+                    uncertain=uncertain,
+                )
+            )
+    return hits
+
+
+def _best_per_indicator(hits: list[Hit], policy: Policy) -> list[Hit]:
+    """One hit per indicator: the counted one that weighs most, else the first seen."""
+    best: dict[str, Hit] = {}
+    multipliers = policy.timing.multipliers
+
+    def rank(hit: Hit) -> tuple[int, float]:
+        return (1 if hit.counts else 0, multipliers.get(hit.timing, 1.0))
+
+    for hit in hits:
+        current = best.get(hit.indicator_id)
+        if current is None or rank(hit) > rank(current):
+            best[hit.indicator_id] = hit
+    return list(best.values())
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def _validate_answers(answers: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[str]]:
+    if answers is None:
+        return {}, []
+    if not isinstance(answers, Mapping):
+        raise ValueError(f"answers must be an object, not {type(answers).__name__}")
+    clean: dict[str, Any] = {}
+    notes: list[str] = []
+    for key, value in answers.items():
+        if key in BOOLEAN_ANSWERS:
+            if value is None:
+                continue
+            if not isinstance(value, bool):
+                raise ValueError(f"answer {key!r} must be true or false, not {value!r}")
+            clean[key] = value
+        elif key == "happened":
+            if value is None:
+                continue
+            if value not in HAPPENED_VALUES:
+                raise ValueError(f"answer 'happened' must be one of {', '.join(HAPPENED_VALUES)}, not {value!r}")
+            clean[key] = value
+        else:
+            notes.append(f"the answer {key!r} is not used by triage and was ignored")
+    return clean, notes
+
+
+def _answer_hits(answers: Mapping[str, Any], policy: Policy, happened_timing: str | None) -> tuple[list[Hit], set[str]]:
+    hits: list[Hit] = []
+    suppressed: set[str] = set()
+    for item in policy.answer_indicators:
+        if item.answer not in answers or answers[item.answer] != item.value:
+            continue
+        timing = "now" if item.answer == "in_danger_now" else (happened_timing or "present")
+        suppressed |= item.suppress
+        hits.append(
+            Hit(
+                indicator_id=item.id,
+                factor=item.factor,
+                weight=item.weight,
+                reason=item.reason,
+                tags=item.tags,
+                life_threat=frozenset(),
+                vulnerabilities=(),
+                timing=timing,
+                snippet=f"{item.answer}: {str(item.value).lower()}",
+                from_answer=True,
+            )
+        )
+    return hits, suppressed
+
+
+def _establish_facts(text: str, answers: Mapping[str, Any], policy: Policy) -> Facts:
+    body = normalise(text[:MAX_TEXT_CHARS])
+    facts = Facts(empty=not body and not answers, answers=answers, hits=[])
+    if len(text) > MAX_TEXT_CHARS:
+        facts.notes.append(f"only the first {MAX_TEXT_CHARS} characters were assessed")
+    happened = policy.timing.answers.get(answers["happened"]) if "happened" in answers else None
+    sentences = _split_sentences(body, policy, happened) if body else []
+    facts.has_question = any(c.question for s in sentences for c in s.clauses)
+
+    text_hits: list[Hit] = []
+    deferred: list[Indicator] = []
+    for indicator in policy.indicators:
+        if indicator.requires is not None:
+            deferred.append(indicator)  # needs the other facts first
+            continue
+        text_hits.extend(_find_hits(sentences, indicator, policy))
+    answer_hits, suppressed = _answer_hits(answers, policy, happened)
+    # The person's direct answer beats what we infer from their words.
+    text_hits = [h for h in text_hits if not (h.tags & suppressed)]
+    hits = text_hits + answer_hits
+    for indicator in deferred:
+        requirement = indicator.requires
+        assert requirement is not None
+        if any(h.counts and h.tags & requirement.tags and h.timing in requirement.timing for h in hits):
+            hits.extend(_find_hits(sentences, indicator, policy))
+    facts.hits = _best_per_indicator(hits, policy)
+    facts.scores = _scores(facts.counted, policy)
+    facts.vulnerabilities = _vulnerabilities(facts.hits, policy)
+    if _probably_not_english(body):
+        facts.notes.append(
+            "the message may not be in English; a person who reads the language must review it "
+            "(only emergency words in some languages are recognised)"
+        )
+    return facts
+
+
+def _scores(counted: list[Hit], policy: Policy) -> dict[str, float]:
+    scores = {factor: 0.0 for factor in ("threat", "harm", "risk", "investigation", "vulnerability", "engagement")}
+    for hit in counted:
+        weight = hit.weight
+        if hit.factor in policy.timing.time_sensitive_factors:
+            weight *= policy.timing.multipliers.get(hit.timing, 1.0)
+        scores[hit.factor] += weight
+    return {factor: round(value, 2) for factor, value in scores.items()}
+
+
+def _vulnerabilities(hits: list[Hit], policy: Policy) -> set[str]:
+    # Vulnerabilities described in a "how do I report..." enquiry are real; hypotheticals are not.
+    found = {v for h in hits if not h.negated and h.question != "hypothetical" for v in h.vulnerabilities}
+    for category in list(found):
+        found.update(policy.vulnerability_implies.get(category, ()))
+    return found
+
+
+def _probably_not_english(body: str) -> bool:
+    words = _WORD.findall(body)
+    if len(words) < 4:
+        return False
+    common = sum(1 for w in words if w in _ENGLISH_COMMON)
+    return common / len(words) < 0.15
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _condition_holds(condition: Mapping[str, Any], facts: Facts) -> bool:
+    counted = facts.counted
+    for key, expected in condition.items():
+        if key == "empty":
+            ok = facts.empty == expected
+        elif key == "answer":
+            ok = all(facts.answers.get(k) == v for k, v in expected.items())
+        elif key == "life_threat":
+            ok = facts.life_threat == expected
+        elif key == "tags":
+            timings = condition.get("timing")
+            ok = any(h.tags & set(expected) and (timings is None or h.timing in timings) for h in counted)
+        elif key == "timing":
+            ok = True  # qualifies "tags"
+        elif key == "no_tags":
+            ok = not any(h.tags & set(expected) for h in counted)
+        elif key == "vulnerabilities":
+            ok = bool(facts.vulnerabilities & set(expected))
+        elif key == "scores":
+            ok = all(facts.scores.get(factor, 0.0) >= minimum for factor, minimum in expected.items())
+        elif key == "question_only":
+            ok = facts.question_only == expected
+        elif key == "any":
+            ok = any(_condition_holds(sub, facts) for sub in expected)
+        elif key == "all":
+            ok = all(_condition_holds(sub, facts) for sub in expected)
+        elif key == "not":
+            ok = not _condition_holds(expected, facts)
+        else:  # the loader rejects unknown keys; this guards hand-built policies
+            raise ValueError(f"unknown rule condition {key!r}")
+        if not ok:
+            return False
+    return True
+
+
+def _level(score: float, policy: Policy) -> str:
+    if score >= policy.levels["high"]:
+        return "high"
+    if score >= policy.levels["medium"]:
+        return "medium"
+    return "low" if score > 0 else "none"
+
+
+def _describe(hit: Hit) -> str:
+    if hit.from_answer:
+        return f"{hit.reason} (answer {hit.snippet})"
+    hedge = ", not certain" if hit.uncertain else ""
+    return f"{hit.reason} (\u201c{hit.snippet}\u201d, {TIMING_WORDS.get(hit.timing, hit.timing)}{hedge})"
+
+
+def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
+    rule = next(r for r in policy.grade_rules if _condition_holds(r.when, facts))
+    standard = policy.service_standard(rule.grade)
+    response = rule.response or standard.response
+    standard = policy.service_standard(rule.grade, response)
+    call_999 = rule.grade == "immediate" and channel != TELEPHONE_CHANNEL
+
+    counted = sorted(facts.counted, key=lambda h: (-policy.timing.multipliers.get(h.timing, 1.0) * h.weight))
+    thrive: dict[str, dict[str, Any]] = {}
+    for factor, score in facts.scores.items():
+        thrive[factor] = {
+            "level": _level(score, policy),
+            "score": score,
+            "reasons": [_describe(h) for h in counted if h.factor == factor],
+        }
+
+    rationale = [f"Graded {rule.grade} ({response}) by rule {rule.id}: {rule.reason}"]
+    if call_999:
+        rationale.append(f"this is an emergency reported by {channel}, so the person is told to call 999 now")
+    rationale.extend(f"{h.factor}: {_describe(h)}" for h in counted)
+    for hit in facts.hits:
+        if hit.negated:
+            rationale.append(f"not counted because it is negated: \u201c{hit.snippet}\u201d ({hit.reason})")
+        elif hit.question == "hypothetical":
+            rationale.append(f"not counted, it is in a question or a hypothetical: \u201c{hit.snippet}\u201d")
+        elif hit.question == "enquiry":
+            rationale.append(f"noted but not treated as live, it is in a question about reporting: \u201c{hit.snippet}\u201d")
+    if facts.vulnerabilities:
+        rationale.append("vulnerabilities: " + ", ".join(sorted(facts.vulnerabilities)))
+    rationale.extend(facts.notes)
+    rationale.append(f"what happens next: {standard.next_steps_text}")
+    rationale.append(f"policy {policy.version}")
+
+    rules_fired = [h.indicator_id for h in facts.hits if h.counts] + [rule.id]
+    return Assessment(
+        grade=rule.grade,
+        response=response,
+        vulnerabilities=sorted(facts.vulnerabilities),
+        call_999_advice=call_999,
+        thrive=thrive,
+        rationale=rationale,
+        policy_version=policy.version,
+        rules_fired=rules_fired,
+        next_steps=standard.next_steps_text,
+        target_minutes=standard.target_minutes,
+    )
+
+
+assert set(GRADES) == {"immediate", "prompt", "standard", "other_resolution"}

@@ -1,0 +1,32 @@
+"""onedoor triage [--input FILE|-] [--output FILE|-]: assess contacts given as JSON Lines."""
+
+import sys
+from contextlib import ExitStack
+
+from django.core.management.base import BaseCommand, CommandError
+
+from onedoor.triage import jsonl
+
+
+class Command(BaseCommand):
+    help = (
+        'Assess contacts read as JSON Lines ({"id", "channel", "text", "answers"?}) and write one line per '
+        'contact: {"id", "grade", "response", "vulnerabilities", "call_999_advice", "thrive", "rationale", '
+        '"policy_version"}. A line that cannot be read gets {"id", "error"} and the rest carry on.'
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--input", default="-", help="JSON Lines file to read, or - for standard input (default).")
+        parser.add_argument("--output", default="-", help="File to write, or - for standard output (default).")
+
+    def handle(self, *args, **options):
+        with ExitStack() as stack:
+            try:
+                infile = sys.stdin if options["input"] == "-" else stack.enter_context(open(options["input"], encoding="utf-8"))
+                outfile = sys.stdout if options["output"] == "-" else stack.enter_context(open(options["output"], "w", encoding="utf-8"))
+            except OSError as exc:
+                raise CommandError(f"Cannot open {exc.filename}: {exc.strerror}") from exc
+            errors = jsonl.run(infile, outfile)
+            outfile.flush()
+        if errors:
+            self.stderr.write(f"{errors} line(s) could not be assessed; see their \"error\" fields.")
