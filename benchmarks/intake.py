@@ -85,11 +85,28 @@ def report(label: str, count: int, errors: int, latencies: list[float], seconds:
     return rate
 
 
+def recreate_postgres_database(url: str) -> None:
+    """A fresh, empty benchmark database each run, so results are comparable."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def start_server(workers: int) -> tuple[subprocess.Popen, str, str, str]:
     data_dir = tempfile.mkdtemp(prefix="onedoor-bench-")
-    env = dict(os.environ, ONEDOOR_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="config.settings", LOG_LEVEL="WARNING")
+    env = dict(os.environ, ONEDOOR_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="config.settings", LOG_LEVEL="WARNING",
+               API_KEY_RATE="1000000/min")
     bin_dir = Path(sys.executable).parent
     onedoor = str(bin_dir / "onedoor")
+    if env.get("DATABASE_URL", "").startswith("postgres"):
+        recreate_postgres_database(env["DATABASE_URL"])
     subprocess.run([onedoor, "migrate", "--noinput"], env=env, check=True, capture_output=True)
     key = subprocess.run([onedoor, "apikey", "create", "benchmark"], env=env, check=True, capture_output=True, text=True).stdout.strip()
     port = free_port()
@@ -112,7 +129,7 @@ def main() -> None:
     parser.add_argument("--url", help="Target a running server instead of starting one.")
     parser.add_argument("--api-key", help="API key for --url.")
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers when starting a server")
     args = parser.parse_args()
 

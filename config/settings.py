@@ -177,6 +177,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "onedoor.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
+# Requests a minute per API key (shared across processes through CACHE_URL).
+API_KEY_RATE = env.str("API_KEY_RATE", default="600/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "onedoor API",
     "DESCRIPTION": "Submit contacts to the police service and read cases. Authenticate with `Authorization: Api-Key <key>`.",

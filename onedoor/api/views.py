@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -30,7 +31,9 @@ class HasApiKey(permissions.BasePermission):
 
 class ApiKeyRateThrottle(SimpleRateThrottle):
     scope = "api_key"
-    rate = "600/min"
+
+    def get_rate(self) -> str:
+        return settings.API_KEY_RATE
 
     def get_cache_key(self, request, view):
         api_key = getattr(request.user, "api_key", None)

@@ -236,11 +236,22 @@ _SMS_WORDS = {
     "youre": "you are", "its": "it is", "helpp": "help", "sumone": "someone", "sumthing": "something",
     "cannot": "can not", "nobodys": "nobody is", "wer": "were", "wen": "when",
 }
+# Dropped g's in SMS ("tryin", "hittin") for the verbs the indicators look for.
+for _verb in (
+    "trying saying going coming hitting kicking breaking screaming fighting following threatening "
+    "stabbing punching bleeding shouting banging smashing stealing looking waiting sitting attacking "
+    "beating hurting choking strangling doing getting running throwing burning drinking selling dealing "
+    "dying crying lying moving breathing responding jumping killing chasing watching harassing stalking"
+).split():
+    _SMS_WORDS[_verb[:-1]] = _verb
+    _SMS_WORDS[_verb[:-1] + "'"] = _verb
 _SMS = re.compile(r"(?<![\w'])(?:" + "|".join(sorted(map(re.escape, _SMS_WORDS), key=len, reverse=True)) + r")(?![\w'/])")
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|[\r\n]+|(?<=[a-z0-9])[.!?]+$")
 _CLAUSE_PUNCT = re.compile(r",(?!\d)|;|:|\(|\)|\s[-\u2013\u2014]\s|\.\.\.")
 _WORD = re.compile(r"[a-z0-9£*'\u00c0-\u024f\u0400-\u04ff]+")
+_HEDGED_IF = re.compile(r"\b(?:not sure|not certain|unsure|do not know|does not know|no idea|wondering|can not tell)\W*$")
+_IF_OPENER = re.compile(r"(?:if|whether)\b")
 _ENGLISH_COMMON = frozenset(
     "a an the and or but i you he she it we they my your his her our their me him us them is are am was "
     "were be been have has had do does did not no to of in on at for with from by this that there what "
@@ -316,6 +327,8 @@ def _build_sentence(text: str, policy: Policy, happened: str | None, previous_ti
             timing = "past_tense" if timing in ("now", "present", "recent") else timing
         if own_time == "now":
             question = None  # "how do I report a man with a knife outside right now" is live
+        elif _HEDGED_IF.search(text[:start]) and _IF_OPENER.match(chunk.strip()):
+            question = None  # "not sure if he has a knife" is an uncertain fact, not a hypothetical
         else:
             question = _question_kind(chunk, policy) or question
         clauses.append(Clause(start, end, timing, own_time is not None or sentence_time is not None, question))

@@ -390,7 +390,11 @@ def _timing(raw: Mapping[str, Any]) -> TimingConfig:
 
 
 def _negation(raw: Mapping[str, Any]) -> NegationConfig:
-    cues = [str(c) for c in raw.get("cues") or ("no", "not", "never")]
+    raw_cues = raw.get("cues") or ["no", "not", "never"]
+    if not all(isinstance(c, str) for c in raw_cues):
+        # YAML reads a bare `no` as false: insist on quoted strings.
+        raise PolicyError("negation cues must all be quoted strings (YAML reads bare no/yes as booleans)")
+    cues = list(raw_cues)
     return NegationConfig(
         window=int(raw.get("window", 6)),
         cues=frozenset(c for c in cues if " " not in c),

@@ -1,0 +1,230 @@
+"""Measuring the triage engine against labelled contacts (such as triage/dev.jsonl).
+
+``evaluate(records)`` assesses every record that has an ``expected`` field and reports grade
+accuracy, immediate recall and precision (missing an emergency is the worst error),
+call_999_advice accuracy, vulnerability precision/recall, a confusion matrix and the slowest
+cases. ``compare(records, policy_a, policy_b)`` lists the contacts whose grade a policy change
+would move, for reviewing a policy change before it is committed.
+
+Run it: ``python -m onedoor.triage.evaluation path/to/labelled.jsonl``
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from onedoor.triage.engine import Assessment, assess
+from onedoor.triage.policy import GRADES, VULNERABILITIES, Policy, load_policy
+
+GRADE_RANK = {grade: rank for rank, grade in enumerate(GRADES)}  # immediate=0 ... other_resolution=3
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    id: str
+    expected_grade: str
+    grade: str
+    expected_vulnerabilities: tuple[str, ...]
+    vulnerabilities: tuple[str, ...]
+    expected_call_999: bool | None
+    call_999_advice: bool
+    milliseconds: float
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self.true_positives, self.true_positives + self.false_positives)
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self.true_positives, self.true_positives + self.false_negatives)
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+
+@dataclass(frozen=True)
+class Report:
+    cases: tuple[CaseResult, ...]
+    policy_version: str
+    grade_accuracy: float
+    within_one_accuracy: float
+    immediate_recall: float
+    immediate_precision: float
+    call_999_accuracy: float
+    vulnerability_micro: CategoryScore
+    vulnerability_by_category: Mapping[str, CategoryScore]
+    confusion: Mapping[str, Mapping[str, int]]  # expected -> predicted -> count
+    slowest: tuple[CaseResult, ...] = field(default=())
+
+    @property
+    def vulnerability_micro_f1(self) -> float:
+        return self.vulnerability_micro.f1
+
+    @property
+    def mismatches(self) -> tuple[CaseResult, ...]:
+        return tuple(c for c in self.cases if c.grade != c.expected_grade)
+
+
+def _ratio(numerator: int, denominator: int) -> float:
+    # An empty denominator means there was nothing to get wrong.
+    return 1.0 if denominator == 0 else numerator / denominator
+
+
+def _timed_assess(record: Mapping[str, Any], policy: Policy) -> tuple[Assessment, float]:
+    started = time.perf_counter()
+    assessment = assess(
+        text=record.get("text", ""), channel=record["channel"], answers=record.get("answers"), policy=policy
+    )
+    return assessment, (time.perf_counter() - started) * 1000
+
+
+def evaluate(records: Iterable[Mapping[str, Any]], *, policy: Policy | None = None, slowest: int = 5) -> Report:
+    """Assess each labelled record and score the engine against the `expected` fields."""
+    policy = policy or load_policy()
+    results: list[CaseResult] = []
+    for index, record in enumerate(records):
+        expected = record.get("expected")
+        if not expected:
+            continue
+        assessment, ms = _timed_assess(record, policy)
+        results.append(
+            CaseResult(
+                id=str(record.get("id", index)),
+                expected_grade=expected["grade"],
+                grade=assessment.grade,
+                expected_vulnerabilities=tuple(sorted(expected.get("vulnerabilities", ()))),
+                vulnerabilities=tuple(assessment.vulnerabilities),
+                expected_call_999=expected.get("call_999_advice"),
+                call_999_advice=assessment.call_999_advice,
+                milliseconds=ms,
+            )
+        )
+    return _score(results, policy.version, slowest)
+
+
+def _score(results: Sequence[CaseResult], version: str, slowest: int) -> Report:
+    total = len(results)
+    exact = sum(1 for c in results if c.grade == c.expected_grade)
+    within_one = sum(1 for c in results if abs(GRADE_RANK[c.grade] - GRADE_RANK[c.expected_grade]) <= 1)
+    expected_immediate = [c for c in results if c.expected_grade == "immediate"]
+    predicted_immediate = [c for c in results if c.grade == "immediate"]
+    both = sum(1 for c in expected_immediate if c.grade == "immediate")
+    labelled_999 = [c for c in results if c.expected_call_999 is not None]
+    categories = sorted(set(VULNERABILITIES) | {v for c in results for v in c.expected_vulnerabilities})
+    by_category = {}
+    for category in categories:
+        by_category[category] = CategoryScore(
+            true_positives=sum(1 for c in results if category in c.vulnerabilities and category in c.expected_vulnerabilities),
+            false_positives=sum(1 for c in results if category in c.vulnerabilities and category not in c.expected_vulnerabilities),
+            false_negatives=sum(1 for c in results if category not in c.vulnerabilities and category in c.expected_vulnerabilities),
+        )
+    micro = CategoryScore(
+        true_positives=sum(s.true_positives for s in by_category.values()),
+        false_positives=sum(s.false_positives for s in by_category.values()),
+        false_negatives=sum(s.false_negatives for s in by_category.values()),
+    )
+    confusion = {e: {p: 0 for p in GRADES} for e in GRADES}
+    for c in results:
+        confusion[c.expected_grade][c.grade] += 1
+    return Report(
+        cases=tuple(results),
+        policy_version=version,
+        grade_accuracy=_ratio(exact, total),
+        within_one_accuracy=_ratio(within_one, total),
+        immediate_recall=_ratio(both, len(expected_immediate)),
+        immediate_precision=_ratio(both, len(predicted_immediate)),
+        call_999_accuracy=_ratio(sum(1 for c in labelled_999 if c.call_999_advice == c.expected_call_999), len(labelled_999)),
+        vulnerability_micro=micro,
+        vulnerability_by_category={k: v for k, v in by_category.items() if v.true_positives + v.false_positives + v.false_negatives},
+        confusion=confusion,
+        slowest=tuple(sorted(results, key=lambda c: c.milliseconds, reverse=True)[:slowest]),
+    )
+
+
+def format_report(report: Report) -> str:
+    """A plain-text report for the terminal or a pull request."""
+    lines = [
+        f"policy {report.policy_version}: {len(report.cases)} labelled contacts",
+        f"exact grade accuracy      {report.grade_accuracy:.3f}",
+        f"within one grade          {report.within_one_accuracy:.3f}",
+        f"immediate recall          {report.immediate_recall:.3f}",
+        f"immediate precision       {report.immediate_precision:.3f}",
+        f"call_999_advice accuracy  {report.call_999_accuracy:.3f}",
+        f"vulnerability micro P/R/F1 {report.vulnerability_micro.precision:.3f} / "
+        f"{report.vulnerability_micro.recall:.3f} / {report.vulnerability_micro.f1:.3f}",
+        "",
+        "vulnerability            precision recall  tp fp fn",
+    ]
+    for category, score in report.vulnerability_by_category.items():
+        lines.append(
+            f"  {category:<22} {score.precision:9.3f} {score.recall:6.3f} "
+            f"{score.true_positives:3d} {score.false_positives:2d} {score.false_negatives:2d}"
+        )
+    lines += ["", "confusion (rows expected, columns predicted)", "  " + " ".join(f"{g[:9]:>9}" for g in ("",) + GRADES)]
+    for expected in GRADES:
+        lines.append("  " + f"{expected[:9]:>9} " + " ".join(f"{report.confusion[expected][p]:>9}" for p in GRADES))
+    if report.mismatches:
+        lines += ["", "grade mismatches"]
+        lines += [f"  {c.id}: expected {c.expected_grade}, got {c.grade}" for c in report.mismatches]
+    lines += ["", "slowest cases"]
+    lines += [f"  {c.id}: {c.milliseconds:.2f} ms" for c in report.slowest]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class GradeChange:
+    id: str
+    grade_a: str
+    grade_b: str
+    expected_grade: str | None
+
+
+def compare(records: Iterable[Mapping[str, Any]], policy_a: Policy, policy_b: Policy) -> list[GradeChange]:
+    """The contacts whose grade differs between two policies."""
+    changes: list[GradeChange] = []
+    for index, record in enumerate(records):
+        a, _ = _timed_assess(record, policy_a)
+        b, _ = _timed_assess(record, policy_b)
+        if a.grade != b.grade:
+            expected = (record.get("expected") or {}).get("grade")
+            changes.append(GradeChange(str(record.get("id", index)), a.grade, b.grade, expected))
+    return changes
+
+
+def read_jsonl(path: str) -> list[dict[str, Any]]:
+    """Read a JSON Lines file of contacts, skipping blank lines."""
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) not in (1, 2):
+        print("usage: python -m onedoor.triage.evaluation LABELLED.jsonl [OTHER_POLICY.yaml]", file=sys.stderr)
+        return 2
+    records = read_jsonl(args[0])
+    print(format_report(evaluate(records)))
+    if len(args) == 2:
+        changes = compare(records, load_policy(), load_policy(args[1]))
+        print(f"\n{len(changes)} grade change(s) with {args[1]}")
+        for change in changes:
+            print(f"  {change.id}: {change.grade_a} -> {change.grade_b} (expected {change.expected_grade})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
