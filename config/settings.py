@@ -130,10 +130,10 @@ AUTH_PASSWORD_VALIDATORS = [
 OTP_TOTP_ISSUER = "onedoor"
 
 LANGUAGE_CODE = "en-gb"
+# Only languages with a translation in onedoor/locale are offered, so a page's lang attribute
+# always matches its text. Add one with `onedoor makemessages -l xx` and a translation.
 LANGUAGES = [
     ("en", "English"),
-    ("gd", "Gàidhlig"),
-    ("pl", "Polski"),
 ]
 LOCALE_PATHS = [BASE_DIR / "onedoor" / "locale"]
 TIME_ZONE = "Europe/London"
@@ -189,6 +189,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Sessions hold a half-finished report or a staff sign-in: keep them short.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=4 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not EMBEDDED)

@@ -88,7 +88,7 @@ class ContactCreateView(APIView):
     permission_classes = [HasApiKey]
     throttle_classes = [ApiKeyRateThrottle]
 
-    class InputSerializer(serializers.Serializer):
+    class ContactInputSerializer(serializers.Serializer):
         text = serializers.CharField(max_length=20000, trim_whitespace=True)
         channel = serializers.ChoiceField(choices=CHANNELS, default="api")
         answers = AnswersSerializer(required=False)
@@ -102,7 +102,7 @@ class ContactCreateView(APIView):
                 raise serializers.ValidationError({"anonymous": "An anonymous contact cannot include reporter details."})
             return data
 
-    class OutputSerializer(serializers.Serializer):
+    class ContactCreatedSerializer(serializers.Serializer):
         reference = serializers.CharField()
         tracking_url = serializers.URLField()
         secret_code = serializers.CharField(required=False, help_text="Anonymous contacts only: with the reference, lets the reporter track it.")
@@ -110,8 +110,8 @@ class ContactCreateView(APIView):
         expected_contact_by = serializers.DateTimeField()
 
     @extend_schema(
-        request=InputSerializer,
-        responses={201: OutputSerializer, 400: OpenApiTypes.OBJECT, 422: OpenApiTypes.OBJECT},
+        request=ContactInputSerializer,
+        responses={201: ContactCreatedSerializer, 400: OpenApiTypes.OBJECT, 422: OpenApiTypes.OBJECT},
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
                                      description="A retry with the same key and body returns the first response and creates nothing.")],
         summary="Submit a contact",
@@ -126,7 +126,7 @@ class ContactCreateView(APIView):
             replay = self._replay(api_key, idempotency_key, body_hash)
             if replay is not None:
                 return replay
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.ContactInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
@@ -201,7 +201,7 @@ class CaseDetailView(APIView):
     permission_classes = [HasApiKey]
     throttle_classes = [ApiKeyRateThrottle]
 
-    class OutputSerializer(serializers.Serializer):
+    class CaseSerializer(serializers.Serializer):
         reference = serializers.CharField(source="display_reference")
         status = serializers.CharField()
         kind = serializers.CharField()
@@ -220,7 +220,7 @@ class CaseDetailView(APIView):
             return CaseEventSchema(case.events.all(), many=True).data
 
     @extend_schema(
-        responses={200: OutputSerializer, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        responses={200: CaseSerializer, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
         parameters=[OpenApiParameter("X-Access-Reason", str, OpenApiParameter.HEADER, required=False,
                                      description="Why you need this case, when it is not allocated to you or your team; it is recorded.")],
         summary="Read a case and its timeline",
@@ -242,4 +242,4 @@ class CaseDetailView(APIView):
             raise PermissionDenied("Your role may not read cases.") from None
         except Http404:
             raise NotFound("No case has that reference.") from None
-        return Response(self.OutputSerializer(case).data)
+        return Response(self.CaseSerializer(case).data)

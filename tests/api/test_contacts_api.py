@@ -134,3 +134,11 @@ def test_the_openapi_schema_and_docs_are_served(client):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     assert client.get("/api/v1/docs/").status_code == 200
+
+
+def test_the_openapi_schema_is_valid_without_warnings():
+    import io
+
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=io.StringIO(), stderr=io.StringIO())

@@ -47,3 +47,27 @@ def time_left(due_at, now):
     if seconds < 0:
         return format_html('<span class="onedoor-overdue">{}</span>', _("overdue by %(t)s") % {"t": text})
     return _("%(t)s left") % {"t": text}
+
+
+ANSWER_LABELS = {
+    "in_danger_now": "Anyone in danger now",
+    "offender_present": "Person responsible still there",
+    "injured": "Anyone injured",
+    "weapons": "Weapons involved",
+    "happened": "When",
+}
+HAPPENED_LABELS = {"now": "Happening now", "within_hour": "In the last hour", "today": "Earlier today", "earlier": "Before today"}
+
+
+@register.filter
+def answer_label(key: str) -> str:
+    return _(ANSWER_LABELS.get(key, key.replace("_", " ").capitalize()))
+
+
+@register.filter
+def answer_value(value) -> str:
+    if value is True:
+        return _("Yes")
+    if value is False:
+        return _("No")
+    return _(HAPPENED_LABELS.get(str(value), str(value)))
