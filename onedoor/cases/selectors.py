@@ -111,3 +111,12 @@ def case_track_by_token(*, token: str) -> Case | None:
 
 def case_public_timeline(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.filter(public=True).order_by("at", "id")
+
+
+def cases_of_same_reporter(*, case: Case, limit: int = 10) -> list[Case]:
+    """Other cases from the same person, newest first, so repeat contact is visible."""
+    if case.reporter_id is None:
+        return []
+    return list(
+        Case.objects.filter(reporter_id=case.reporter_id).exclude(pk=case.pk).order_by("-created_at")[:limit]
+    )

@@ -18,7 +18,12 @@ from django_ratelimit.decorators import ratelimit
 
 from onedoor.accounts.permissions import Capability, user_can
 from onedoor.audit.selectors import audit_events_for
-from onedoor.cases.selectors import JustificationRequired, access_case_by_reference, cases_queue
+from onedoor.cases.selectors import (
+    JustificationRequired,
+    access_case_by_reference,
+    cases_of_same_reporter,
+    cases_queue,
+)
 from onedoor.cases.services import (
     Actor,
     case_add_note,
@@ -115,6 +120,7 @@ def _case_page(request: HttpRequest, reference: str, *, status: int = 200, **bou
         "assessments": list(case.assessments.all()),
         "events": list(case.events.all()),
         "contacts": list(case.contacts.all()),
+        "other_cases": cases_of_same_reporter(case=case),
         "note_form": bound_forms.get("note_form") or forms.NoteForm(),
         "update_form": bound_forms.get("update_form") or forms.PublicUpdateForm(),
         "status_form": bound_forms.get("status_form") or forms.StatusForm(),

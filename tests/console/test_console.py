@@ -117,3 +117,12 @@ def test_regrade_without_a_reason_shows_an_error_and_changes_nothing(staff_clien
 
 def test_an_unknown_reference_is_not_found(staff_client):
     assert staff_client().get("/console/cases/ZZZZZZZZZ/").status_code == 404
+
+
+def test_the_case_page_shows_other_reports_from_the_same_person(staff_client, submit_contact):
+    earlier = submit_contact("Someone scratched my car last month.", email="repeat@example.com").case
+    case = submit_contact("Someone scratched my car again last night.", email="repeat@example.com").case
+    client = staff_client()
+    client.post(f"/console/cases/{case.public_reference}/justify/", {"justification": "Queue work"})
+    body = client.get(f"/console/cases/{case.public_reference}/").content.decode()
+    assert "Other reports from this person" in body and earlier.display_reference in body
