@@ -151,6 +151,39 @@ def _existing(message: InboundMessage) -> IntakeResult | None:
     return IntakeResult(contact.case, contact, assessment, False, None, None, next_steps)
 
 
+def _store_contact(*, case: Case, message: InboundMessage, reporter: Person | None, received_at: datetime, result):
+    """The contact as received, and the engine's assessment of it."""
+    contact = Contact.objects.create(
+        case=case,
+        channel=message.channel,
+        text=message.text,
+        answers=message.answers or {},
+        when_text=message.when_text[:200],
+        location_text=message.location_text[:300],
+        latitude=message.latitude,
+        longitude=message.longitude,
+        reporter=reporter,
+        anonymous=reporter is None,
+        received_at=received_at,
+        provider_message_id=message.provider_message_id,
+        raw_payload=message.raw_payload,
+    )
+    outcome = result.to_dict()
+    assessment = Assessment.objects.create(
+        case=case,
+        contact=contact,
+        made_by=Assessment.MadeBy.ENGINE,
+        grade=result.grade,
+        response=result.response,
+        vulnerabilities=list(result.vulnerabilities),
+        call_999_advice=result.call_999_advice,
+        thrive=outcome["thrive"],
+        rationale=outcome["rationale"],
+        policy_version=result.policy_version,
+    )
+    return contact, assessment
+
+
 def intake_receive(*, message: InboundMessage, actor_label: str = "public", request=None) -> IntakeResult:
     """Store a contact from any channel, assess it, open its case and queue the acknowledgement.
 
@@ -203,34 +236,7 @@ def _receive(*, message: InboundMessage, actor_label: str, request) -> IntakeRes
         tracking_token_hash=secret_hash(token),
         secret_code_hash=secret_hash(code) if code else "",
     )
-    contact = Contact.objects.create(
-        case=case,
-        channel=message.channel,
-        text=message.text,
-        answers=message.answers or {},
-        when_text=message.when_text[:200],
-        location_text=message.location_text[:300],
-        latitude=message.latitude,
-        longitude=message.longitude,
-        reporter=reporter,
-        anonymous=anonymous,
-        received_at=received_at,
-        provider_message_id=message.provider_message_id,
-        raw_payload=message.raw_payload,
-    )
-    outcome = result.to_dict()
-    assessment = Assessment.objects.create(
-        case=case,
-        contact=contact,
-        made_by=Assessment.MadeBy.ENGINE,
-        grade=result.grade,
-        response=result.response,
-        vulnerabilities=list(result.vulnerabilities),
-        call_999_advice=result.call_999_advice,
-        thrive=outcome["thrive"],
-        rationale=outcome["rationale"],
-        policy_version=result.policy_version,
-    )
+    contact, assessment = _store_contact(case=case, message=message, reporter=reporter, received_at=received_at, result=result)
     event = CaseEvent.objects.create(
         case=case,
         kind=CaseEvent.Kind.CREATED,
@@ -246,15 +252,7 @@ def _receive(*, message: InboundMessage, actor_label: str, request) -> IntakeRes
         request=request,
         detail={"channel": message.channel, "grade": result.grade},
     )
-    if reporter is not None and reporter.email:
-        notification_queue(
-            channel="email",
-            recipient=reporter.email,
-            subject=f"We have received your report {reference_display(case.public_reference)}",
-            body=_acknowledgement_body(case=case, next_steps=next_steps, token=token),
-            dedupe_key=f"case-event:{event.pk}:email",
-            case=case,
-        )
+    _acknowledge(case=case, event=event, reporter=reporter, next_steps=next_steps, token=token)
     return IntakeResult(case, contact, assessment, True, token, code, next_steps)
 
 
@@ -262,6 +260,20 @@ def tracking_url(token: str) -> str:
     from django.conf import settings
 
     return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/track/{token}/"
+
+
+def _acknowledge(*, case: Case, event: CaseEvent, reporter: Person | None, next_steps: str, token: str) -> None:
+    """Queue the acknowledgement, with the private tracking link, to a reporter who gave an email."""
+    if reporter is None or not reporter.email:
+        return
+    notification_queue(
+        channel="email",
+        recipient=reporter.email,
+        subject=f"We have received your report {reference_display(case.public_reference)}",
+        body=_acknowledgement_body(case=case, next_steps=next_steps, token=token),
+        dedupe_key=f"case-event:{event.pk}:email",
+        case=case,
+    )
 
 
 def _acknowledgement_body(*, case: Case, next_steps: str, token: str) -> str:
@@ -297,34 +309,7 @@ def contact_add_to_case(*, case: Case, message: InboundMessage, actor_label: str
     policy = load_policy()
     result = assess(text=message.text, channel=message.channel, answers=message.answers or {}, policy=policy)
     reporter = None if message.anonymous else _reporter_person(message.reporter)
-    contact = Contact.objects.create(
-        case=case,
-        channel=message.channel,
-        text=message.text,
-        answers=message.answers or {},
-        when_text=message.when_text[:200],
-        location_text=message.location_text[:300],
-        latitude=message.latitude,
-        longitude=message.longitude,
-        reporter=reporter,
-        anonymous=reporter is None,
-        received_at=received_at,
-        provider_message_id=message.provider_message_id,
-        raw_payload=message.raw_payload,
-    )
-    outcome = result.to_dict()
-    assessment = Assessment.objects.create(
-        case=case,
-        contact=contact,
-        made_by=Assessment.MadeBy.ENGINE,
-        grade=result.grade,
-        response=result.response,
-        vulnerabilities=list(result.vulnerabilities),
-        call_999_advice=result.call_999_advice,
-        thrive=outcome["thrive"],
-        rationale=outcome["rationale"],
-        policy_version=result.policy_version,
-    )
+    contact, assessment = _store_contact(case=case, message=message, reporter=reporter, received_at=received_at, result=result)
     update_fields = ["updated_at", "vulnerabilities", "call_999_advice"]
     case.vulnerabilities = sorted(set(case.vulnerabilities) | set(result.vulnerabilities))
     case.call_999_advice = case.call_999_advice or result.call_999_advice
@@ -368,13 +353,6 @@ def contact_add_to_case(*, case: Case, message: InboundMessage, actor_label: str
         detail={"channel": message.channel, "grade": result.grade},
     )
     next_steps = policy.service_standard(case.grade, case.response).next_steps_text
-    if token and reporter is not None and reporter.email:
-        notification_queue(
-            channel="email",
-            recipient=reporter.email,
-            subject=f"We have received your report {reference_display(case.public_reference)}",
-            body=_acknowledgement_body(case=case, next_steps=next_steps, token=token),
-            dedupe_key=f"case-event:{event.pk}:email",
-            case=case,
-        )
+    if token:
+        _acknowledge(case=case, event=event, reporter=reporter, next_steps=next_steps, token=token)
     return IntakeResult(case, contact, assessment, True, token, None, next_steps)
