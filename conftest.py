@@ -84,3 +84,8 @@ def submit_contact(db):
         ))
 
     return submit
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: Playwright keeps an event loop running in the main thread once started."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

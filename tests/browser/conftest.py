@@ -59,14 +59,20 @@ def new_context(browser, live_server):
 
     Keyword arguments go to `browser.new_context()`; `bypass_csp` is on so that axe-core can be
     injected into pages served with our strict Content-Security-Policy. Uncaught JavaScript
-    errors on any page fail the test."""
-    contexts, page_errors = [], []
+    errors on any page, and any static asset (CSS, JavaScript, images) that fails to load, fail
+    the test."""
+    contexts, page_errors, missing_assets = [], [], []
+
+    def on_response(response):
+        if "/static/" in response.url and response.status >= 400:
+            missing_assets.append(f"{response.status} {response.url}")
 
     def make(**kwargs):
         options = {"base_url": live_server.url, "bypass_csp": True, "locale": "en-GB", **kwargs}
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         context.on("weberror", lambda error: page_errors.append(str(error.error)))
+        context.on("response", on_response)
         contexts.append(context)
         return context
 
@@ -74,6 +80,7 @@ def new_context(browser, live_server):
     for context in contexts:
         context.close()
     assert not page_errors, f"JavaScript errors on the page: {page_errors}"
+    assert not missing_assets, f"Static assets that did not load: {missing_assets}"
 
 
 @pytest.fixture
