@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import match_token
 
 from onedoor.accounts.models import Team, User
-from onedoor.cases.models import CaseStatus
+from onedoor.cases.models import STATUS_TRANSITIONS, CaseStatus
 from onedoor.core.models import Area
 from onedoor.triage.models import Grade
 
@@ -82,11 +82,22 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=CaseStatus.choices, error_messages={"required": _("Choose a status")})
     note = forms.CharField(label=_("Note for the reporter (optional)"), max_length=1000, required=False)
 
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            # Offer only the moves the lifecycle allows from here; the service still checks.
+            allowed = STATUS_TRANSITIONS.get(case.status, frozenset())
+            self.fields["status"].choices = [("", _("Choose a status"))] + [
+                (value, label) for value, label in CaseStatus.choices if value in allowed
+            ]
+
 
 class RegradeForm(forms.Form):
     prefix = "regrade"
 
-    grade = forms.ChoiceField(label=_("New grade"), choices=Grade.choices, error_messages={"required": _("Choose a grade")})
+    grade = forms.ChoiceField(
+        label=_("New grade"), choices=[("", _("Choose a grade")), *Grade.choices], error_messages={"required": _("Choose a grade")}
+    )
     reason = forms.CharField(
         label=_("Reason for the change"),
         help_text=_("Required. The reason is kept with the assessment and the audit trail."),

@@ -123,7 +123,7 @@ def _case_page(request: HttpRequest, reference: str, *, status: int = 200, **bou
         "other_cases": cases_of_same_reporter(case=case),
         "note_form": bound_forms.get("note_form") or forms.NoteForm(),
         "update_form": bound_forms.get("update_form") or forms.PublicUpdateForm(),
-        "status_form": bound_forms.get("status_form") or forms.StatusForm(),
+        "status_form": bound_forms.get("status_form") or forms.StatusForm(case=case),
         "regrade_form": bound_forms.get("regrade_form") or forms.RegradeForm(),
         "allocate_form": bound_forms.get("allocate_form") or forms.AllocateForm(),
         "can_regrade": user_can(request.user, Capability.REGRADE),
