@@ -134,8 +134,11 @@ LANGUAGE_CODE = "en-gb"
 # always matches its text. Add one with `onedoor makemessages -l xx` and a translation.
 LANGUAGES = [
     ("en", "English"),
+    ("pl", "Polski"),
 ]
 LOCALE_PATHS = [BASE_DIR / "onedoor" / "locale"]
+# Per-language date formats for the public pages (PUBLIC_DATETIME_FORMAT and friends).
+FORMAT_MODULE_PATH = ["onedoor.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
