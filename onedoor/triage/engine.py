@@ -49,6 +49,7 @@ TIMING_WORDS = {
     "ongoing": "ongoing",
     "past_tense": "in the past",
     "past": "some time ago",
+    "historic": "long ago",
 }
 
 
@@ -187,6 +188,7 @@ def assess(
 def normalise(text: str) -> str:
     """Lower-case text with contractions and SMS spellings expanded, for pattern matching."""
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = text.translate(_CEDILLA)
     text = _REPEATS.sub(r"\1\1", text)
     text = _CANT.sub("can not", text)
     text = _WONT.sub("will not", text)
@@ -202,6 +204,8 @@ def normalise(text: str) -> str:
 
 # --------------------------------------------------------------------------- normalisation
 
+# Romanian is often typed with cedilla letters; the policy is written with the comma-below ones.
+_CEDILLA = str.maketrans({"\u015f": "\u0219", "\u0163": "\u021b"})
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _CANT = re.compile(r"\bcan(?:'t|not)\b")
 _WONT = re.compile(r"\bwon't\b")
@@ -241,17 +245,31 @@ for _verb in (
     "trying saying going coming hitting kicking breaking screaming fighting following threatening "
     "stabbing punching bleeding shouting banging smashing stealing looking waiting sitting attacking "
     "beating hurting choking strangling doing getting running throwing burning drinking selling dealing "
-    "dying crying lying moving breathing responding jumping killing chasing watching harassing stalking"
+    "dying crying lying moving breathing responding jumping killing chasing watching harassing stalking "
+    "pouring smoking flooding drowning struggling climbing carrying pulling pushing grabbing touching staring "
+    "standing messaging texting calling sending taking robbing mugging driving speeding racing crashing "
+    "falling shaking fitting bleeding sleeping walking hiding kidnapping dragging grooming spiking"
 ).split():
     _SMS_WORDS[_verb[:-1]] = _verb
     _SMS_WORDS[_verb[:-1] + "'"] = _verb
 _SMS = re.compile(r"(?<![\w'])(?:" + "|".join(sorted(map(re.escape, _SMS_WORDS), key=len, reverse=True)) + r")(?![\w'/])")
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|[\r\n]+|(?<=[a-z0-9])[.!?]+$")
-_CLAUSE_PUNCT = re.compile(r",(?!\d)|;|:|\(|\)|\s[-\u2013\u2014]\s|\.\.\.")
-_WORD = re.compile(r"[a-z0-9£*'\u00c0-\u024f\u0400-\u04ff]+")
+# Sentence and clause punctuation includes the Arabic-script question mark, full stop (Urdu) and comma.
+_SENTENCE_END = re.compile(r"(?<=[.!?\u061f\u06d4])\s+|[\r\n]+|(?<=[a-z0-9])[.!?]+$|[\u061f\u06d4]")
+_CLAUSE_PUNCT = re.compile(r",(?!\d)|;|:|\(|\)|\s[-\u2013\u2014]\s|\.\.\.|\u060c|\u061b")
+_ARABIC_SCRIPT = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
+_WORD = re.compile(r"[a-z0-9£*'\u00c0-\u024f\u0400-\u04ff" + _ARABIC_SCRIPT + r"]+")
+_NON_LATIN = re.compile(r"[\u0400-\u04ff\u0370-\u03ff\u0590-\u05ff" + _ARABIC_SCRIPT + r"\u0900-\u0dff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_LETTER = re.compile(r"[^\W\d_]")
+# Diacritics that English never uses but Polish, Romanian and other European languages do.
+_FOREIGN_DIACRITIC = re.compile(r"[ąćęłńśźżőűăâîșțşţãõçñßäöüåøæ]")
+NOT_ENGLISH_NOTE = (
+    "not in English: needs an interpreter / urgent human review "
+    "(only emergency words in some languages are recognised; the message may not be in English)"
+)
 _HEDGED_IF = re.compile(r"\b(?:not sure|not certain|unsure|do not know|does not know|no idea|wondering|can not tell)\W*$")
 _IF_OPENER = re.compile(r"(?:if|whether)\b")
+_PROGRESSIVE = re.compile(r"\b(?:is|are|am) (?:\w+ ){0,3}?\w{2,}ing\b")
 _ENGLISH_COMMON = frozenset(
     "a an the and or but i you he she it we they my your his her our their me him us them is are am was "
     "were be been have has had do does did not no to of in on at for with from by this that there what "
@@ -320,6 +338,10 @@ def _build_sentence(text: str, policy: Policy, happened: str | None, previous_ti
         if borrowed == "now" and clause_tense == "past_tense":
             # "my nose was bleeding but I'm ok now": the "now" belongs to the other clause.
             borrowed = None
+        if borrowed == "recent" and own_time is None and _PROGRESSIVE.search(chunk):
+            # "someone is pulling door handles, one of them just got into a car": the "just"
+            # dates the other clause; this one is going on as described.
+            borrowed = None
         timing = own_time or borrowed or happened or clause_tense or sentence_tense
         timing = timing or previous_timing or "present"
         if hearsay and own_time != "now":
@@ -374,8 +396,12 @@ def _positive_match(regex: re.Pattern[str], sentences: list[Sentence], policy: P
     return False
 
 
-def _find_hits(sentences: list[Sentence], indicator: Indicator, policy: Policy) -> list[Hit]:
+def _find_hits(
+    sentences: list[Sentence], indicator: Indicator, policy: Policy, joined: str | None = None
+) -> list[Hit]:
     hits: list[Hit] = []
+    if joined is not None and not indicator.regex.search(joined):
+        return hits  # one search over the whole message saves a search per sentence
     for index, sentence in enumerate(sentences):
         matches = list(indicator.regex.finditer(sentence.text))
         if not matches:
@@ -486,13 +512,14 @@ def _establish_facts(text: str, answers: Mapping[str, Any], policy: Policy) -> F
     sentences = _split_sentences(body, policy, happened) if body else []
     facts.has_question = any(c.question for s in sentences for c in s.clauses)
 
+    joined = "\n".join(s.text for s in sentences)
     text_hits: list[Hit] = []
     deferred: list[Indicator] = []
     for indicator in policy.indicators:
         if indicator.requires is not None:
             deferred.append(indicator)  # needs the other facts first
             continue
-        text_hits.extend(_find_hits(sentences, indicator, policy))
+        text_hits.extend(_find_hits(sentences, indicator, policy, joined))
     answer_hits, suppressed = _answer_hits(answers, policy, happened)
     # The person's direct answer beats what we infer from their words.
     text_hits = [h for h in text_hits if not (h.tags & suppressed)]
@@ -501,15 +528,26 @@ def _establish_facts(text: str, answers: Mapping[str, Any], policy: Policy) -> F
         requirement = indicator.requires
         assert requirement is not None
         if any(h.counts and h.tags & requirement.tags and h.timing in requirement.timing for h in hits):
-            hits.extend(_find_hits(sentences, indicator, policy))
+            hits.extend(_find_hits(sentences, indicator, policy, joined))
+    if _probably_not_english(body):
+        # A fact the grade rules can use: a person who reads the language must review it.
+        hits.append(
+            Hit(
+                indicator_id="lang.not_english",
+                factor="engagement",
+                weight=0,
+                reason="the message is not (mostly) in English",
+                tags=frozenset({"not_english"}),
+                life_threat=frozenset(),
+                vulnerabilities=(),
+                timing="present",
+                snippet=body[:40],
+            )
+        )
+        facts.notes.append(NOT_ENGLISH_NOTE)
     facts.hits = _best_per_indicator(hits, policy)
     facts.scores = _scores(facts.counted, policy)
     facts.vulnerabilities = _vulnerabilities(facts.hits, policy)
-    if _probably_not_english(body):
-        facts.notes.append(
-            "the message may not be in English; a person who reads the language must review it "
-            "(only emergency words in some languages are recognised)"
-        )
     return facts
 
 
@@ -532,11 +570,20 @@ def _vulnerabilities(hits: list[Hit], policy: Policy) -> set[str]:
 
 
 def _probably_not_english(body: str) -> bool:
+    """Cheap language check: non-Latin script, or few common English words (with diacritics)."""
+    letters = len(_LETTER.findall(body))
+    if letters >= 6 and len(_NON_LATIN.findall(body)) / letters > 0.3:
+        return True
     words = _WORD.findall(body)
     if len(words) < 4:
         return False
     common = sum(1 for w in words if w in _ENGLISH_COMMON)
-    return common / len(words) < 0.15
+    ratio = common / len(words)
+    if ratio < 0.15:
+        return True
+    # Short Polish/Romanian messages share a few words with English ("a", "i", "no"); their
+    # diacritics give them away.
+    return ratio < 0.3 and len(_FOREIGN_DIACRITIC.findall(body)) >= 2
 
 
 # --------------------------------------------------------------------------- rules

@@ -43,7 +43,8 @@ VULNERABILITIES: tuple[str, ...] = (
     "stalking_harassment",
     "disability",
 )
-TIMINGS: tuple[str, ...] = ("now", "present", "recent", "today", "ongoing", "past_tense", "past")
+# "historic" is "past" that is clearly long ago (months or years, "when I was a child").
+TIMINGS: tuple[str, ...] = ("now", "present", "recent", "today", "ongoing", "past_tense", "past", "historic")
 ANSWER_KEYS: tuple[str, ...] = ("in_danger_now", "offender_present", "injured", "weapons", "happened")
 HAPPENED_VALUES: tuple[str, ...] = ("now", "within_hour", "today", "earlier")
 CONDITION_KEYS = frozenset(
@@ -372,7 +373,7 @@ def _timing(raw: Mapping[str, Any]) -> TimingConfig:
     markers_raw = raw.get("markers") or {}
     markers = tuple(
         (bucket, _compile(markers_raw[bucket], f"timing marker {bucket}"))
-        for bucket in ("now", "recent", "today", "ongoing", "past")
+        for bucket in ("now", "recent", "today", "ongoing", "past", "historic")
         if markers_raw.get(bucket)
     )
     answers = dict(raw.get("answers") or {"now": "now", "within_hour": "recent", "today": "today", "earlier": "past"})

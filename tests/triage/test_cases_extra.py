@@ -31,7 +31,9 @@ CASES: list[tuple[str, str, str, dict | None, str, list[str], bool]] = [
     ("x11", "web", "I want to report something.", {"in_danger_now": True}, "immediate", [], True),
     ("x12", "counter", "A toddler has been left alone in a car in the supermarket car park for ages, it's really hot", None,
      "immediate", ["child_at_risk"], True),
-    ("x13", "web", "Pomocy! Mój mąż ma nóż i grozi że mnie zabije", None, "immediate", [], True),
+    # x13: "my husband has a knife and threatens to kill me". Expected [] when only emergency words
+    # were recognised; policy cam-2026.11.2 reads partner words in Polish, so domestic_abuse is right.
+    ("x13", "web", "Pomocy! Mój mąż ma nóż i grozi że mnie zabije", None, "immediate", ["domestic_abuse"], True),
     # --- prompt
     ("x14", "web", "Someone grabbed my handbag about 15 minutes ago outside Tesco and ran towards the station. I'm not injured.",
      None, "prompt", [], False),

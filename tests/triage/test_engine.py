@@ -217,6 +217,7 @@ def test_non_english_message_is_flagged_for_a_person():
     assessment = assess(text="Zgubiłem portfel w autobusie, czy ktoś go oddał?", channel="web")
     assert assessment.grade == "other_resolution"
     assert "may not be in English" in assessment.rationale_text
+    assert "not in English: needs an interpreter / urgent human review" in assessment.rationale_text
 
 
 def test_assessment_is_frozen():
