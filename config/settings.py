@@ -36,7 +36,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# The address the public use, for links in emails and API answers. `onedoor serve` sets it to
+# the address it serves on when it is not given.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:" + env.str("PORT", default="8000"))
 # Where "Exit this page" goes: somewhere innocuous that gives nothing away.
 EXIT_THIS_PAGE_URL = env.str("EXIT_THIS_PAGE_URL", default="https://www.bbc.co.uk/weather")
 
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "onedoor.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onedoor.core.middleware.SecurityHeadersMiddleware",
+    # Turns a tripped rate limit into RATELIMIT_VIEW's friendly 429 instead of a bare 403.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -155,6 +160,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://onedoor")}
 RATELIMIT_VIEW = "onedoor.core.views.rate_limited"
+CSRF_FAILURE_VIEW = "onedoor.core.views.csrf_failure"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(DATA_DIR / "mail"))
 if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
@@ -202,7 +208,11 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# How many proxies we run in front of the web processes; each appends to X-Forwarded-For, so the
+# client's address is this many entries from the right. Rate limits and audit use it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,8 @@
 """What each role may do. Views ask `user_can(user, capability)`; nothing else decides.
 
-Least privilege: an auditor reads the audit trail but not case contents; an officer works the
-cases allocated to them or their team; advisors and supervisors work the whole queue; only
-supervisors and admins regrade or allocate to someone else.
+Least privilege: an auditor reads the audit trail but not case contents; officers, advisors and
+supervisors work cases (reading one that is not theirs needs a reason, see cases.selectors);
+only advisors, supervisors and admins regrade or allocate.
 """
 
 from enum import StrEnum

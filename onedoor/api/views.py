@@ -189,6 +189,15 @@ class ContactCreateView(APIView):
         return body
 
 
+def _header_text(request, name: str) -> str:
+    """HTTP headers arrive as Latin-1; clients send UTF-8."""
+    raw = request.headers.get(name, "")
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return raw
+
+
 class CaseEventSchema(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
@@ -232,7 +241,7 @@ class CaseDetailView(APIView):
         try:
             case = access_case_by_reference(
                 user=staff_user, reference=reference, request=request,
-                justification=request.headers.get("X-Access-Reason", "")[:500], action="case.view.api",
+                justification=_header_text(request, "X-Access-Reason")[:500], action="case.view.api",
             )
         except JustificationRequired:
             raise PermissionDenied(

@@ -30,6 +30,10 @@ def audit_record(
     else:
         actor = None
         label = actor_label or "public"
+        # The public's address and browser are not kept with their reports (the privacy notice
+        # promises they are held only briefly, which the rate limiter's cache does).
+        if label == "public":
+            request = None
     return AuditEvent.objects.create(
         actor=actor,
         actor_label=label,

@@ -5,7 +5,7 @@ the reference and the secret match."""
 import hmac
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from onedoor.accounts.models import User
@@ -114,9 +114,16 @@ def case_public_timeline(*, case: Case) -> QuerySet[CaseEvent]:
 
 
 def cases_of_same_reporter(*, case: Case, limit: int = 10) -> list[Case]:
-    """Other cases from the same person, newest first, so repeat contact is visible."""
-    if case.reporter_id is None:
+    """Other cases whose reporter gave the same email or phone, newest first.
+
+    This shows possible repeat contact to staff; it does not say they are the same person.
+    """
+    reporter = case.reporter
+    if reporter is None or not (reporter.email or reporter.phone):
         return []
-    return list(
-        Case.objects.filter(reporter_id=case.reporter_id).exclude(pk=case.pk).order_by("-created_at")[:limit]
-    )
+    same = Q()
+    if reporter.email:
+        same |= Q(reporter__email__iexact=reporter.email)
+    if reporter.phone:
+        same |= Q(reporter__phone=reporter.phone)
+    return list(Case.objects.filter(same).exclude(pk=case.pk).order_by("-created_at")[:limit])

@@ -150,6 +150,8 @@ def case_regrade(*, case: Case, actor: Actor, grade: str, reason: str, response:
     if errors:
         raise ValidationError(errors)
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError({"grade": _("A case that is %(status)s cannot be regraded.") % {"status": case.get_status_display()}})
     if grade == case.grade:
         raise ValidationError({"grade": _("The case is already graded %(grade)s.") % {"grade": Grade(grade).label}})
     from onedoor.intake.services import service_due_at
@@ -207,6 +209,8 @@ def case_allocate(*, case: Case, actor: Actor, officer: User | None = None, team
     if officer is not None and officer.role not in ("officer", "supervisor"):
         raise ValidationError({"officer": _("Cases can only be allocated to officers or supervisors.")})
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError({"officer": _("A case that is %(status)s cannot be allocated.") % {"status": case.get_status_display()}})
     case.allocated_officer = officer
     case.allocated_team = team if team is not None else (officer.team if officer else None)
     case.save(update_fields=["allocated_officer", "allocated_team", "updated_at"])

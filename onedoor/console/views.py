@@ -18,6 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from onedoor.accounts.permissions import Capability, user_can
 from onedoor.audit.selectors import audit_events_for
+from onedoor.audit.services import audit_record
 from onedoor.cases.selectors import (
     JustificationRequired,
     access_case_by_reference,
@@ -60,9 +61,13 @@ def staff_required(capability: Capability | None = None):
 @ratelimit(key="ip", rate="10/5m", method="POST", block=True)
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = forms.SignInForm(request.POST or None, request=request)
+    if request.method == "POST" and not form.is_valid() and form.cleaned_data.get("username"):
+        audit_record(action="staff.sign_in_failed", object_type="user", object_id=form.cleaned_data["username"][:64],
+                     actor_label="unknown", request=request)
     if request.method == "POST" and form.is_valid():
         login(request, form.user)
         otp_login(request, form.device)
+        audit_record(actor=form.user, action="staff.sign_in", object_type="user", object_id=form.user.username, request=request)
         target = request.GET.get("next", "")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) or not target.startswith("/console/"):
             target = reverse("console:home")
@@ -72,6 +77,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit_record(actor=request.user, action="staff.sign_out", object_type="user", object_id=request.user.username,
+                     request=request)
     logout(request)
     return redirect("console:login")
 
@@ -216,7 +224,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         if reference:
             events = events.filter(object_type="case", object_id=reference_normalise(reference) or reference.upper())
         if form.cleaned_data["actor"]:
-            events = events.filter(actor_label=form.cleaned_data["actor"])
+            events = events.filter(actor_label__iexact=form.cleaned_data["actor"])
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -54,7 +54,7 @@ def demo_totp_secret(username: str) -> str:
 
 def demo_logins_text() -> str:
     lines = ["", f"Demo staff logins (password for all: {DEMO_PASSWORD}):"]
-    lines.append(f"  {'username':<11} {'role':<11} TOTP secret (add to an authenticator app, or run: onedoor totp USERNAME)")
+    lines.append(f"  {'username':<11} {'role':<11} TOTP secret (add to an authenticator app, or run: .venv/bin/onedoor totp USERNAME)")
     for username, _first, _last, role, _team, _collar in STAFF:
         lines.append(f"  {username:<11} {role:<11} {demo_totp_secret(username)}")
     return "\n".join(lines)

@@ -30,3 +30,7 @@ def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Too many requests. Try again in a minute."}, status=429)
     return render(request, "portal/rate_limited.html", status=429)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "csrf_failure.html", status=403)

@@ -87,26 +87,22 @@ def _validate(message: InboundMessage) -> None:
 
 
 def _reporter_person(reporter: Reporter | None) -> Person | None:
+    """The reporter exactly as they described themselves on this contact.
+
+    Never linked to, or merged with, an existing person by a shared email or phone: households
+    share numbers, and an abuser may know the victim's email. Linking people is a reviewed CRM
+    decision; the console shows other reports with the same identifiers without merging them.
+    """
     if reporter is None or not any((reporter.name, reporter.email, reporter.phone)):
         return None
-    # Exact-identifier linking only; fuzzy person matching belongs to the CRM.
-    person = None
-    if reporter.email:
-        person = Person.objects.filter(email__iexact=reporter.email).order_by("pk").first()
-    if person is None and reporter.phone:
-        person = Person.objects.filter(phone=reporter.phone).order_by("pk").first()
-    if person is None:
-        person = Person(email=reporter.email, phone=reporter.phone)
-    for attr in ("name", "preferred_contact", "preferred_language", "accessibility_needs"):
-        value = getattr(reporter, attr)
-        if value:
-            setattr(person, attr, value)
-    if reporter.email and not person.email:
-        person.email = reporter.email
-    if reporter.phone and not person.phone:
-        person.phone = reporter.phone
-    person.save()
-    return person
+    return Person.objects.create(
+        name=reporter.name,
+        email=reporter.email,
+        phone=reporter.phone,
+        preferred_contact=reporter.preferred_contact,
+        preferred_language=reporter.preferred_language,
+        accessibility_needs=reporter.accessibility_needs,
+    )
 
 
 def service_due_at(*, policy, grade: str, response: str, received_at: datetime, rural: bool) -> tuple[datetime, str]:
@@ -304,6 +300,9 @@ def contact_add_to_case(*, case: Case, message: InboundMessage, actor_label: str
     staff lower a grade, with a reason.
     """
     _validate(message)
+    replay = _existing(message)
+    if replay:
+        return replay
     case = Case.objects.select_for_update().get(pk=case.pk)
     received_at = message.received_at or timezone.now()
     policy = load_policy()

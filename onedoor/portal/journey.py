@@ -1,5 +1,6 @@
 """The report journey's state: answers kept in the session until the report is submitted."""
 
+import uuid
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,10 @@ def journey_get(session) -> dict:
 
 def journey_update(session, **values) -> dict:
     data = journey_get(session)
+    if "journey_id" not in data:
+        # Names this journey's submissions, so a double-click or a retried POST stores one report.
+        data["journey_id"] = uuid.uuid4().hex
+        session.pop(CONFIRMATION_KEY, None)
     data.update(values)
     session[SESSION_KEY] = data
     return data

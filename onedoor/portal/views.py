@@ -1,8 +1,11 @@
 """Public pages: home, advice, the report journey and tracking. Thin: parse, call a service, render."""
 
+from datetime import timedelta
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -85,11 +88,12 @@ def _emergency_now(data: dict) -> bool:
     return assess(text=data["text"], channel="web", answers=journey_answers(data)).grade == "immediate"
 
 
-def _message_from_journey(data: dict) -> InboundMessage:
+def _message_from_journey(data: dict, *, submission: str) -> InboundMessage:
     details = data.get("details") or {}
     anonymous = data.get("anonymous") != "no"
     return InboundMessage(
         channel="web",
+        provider_message_id=f"journey-{data['journey_id']}-{submission}",
         text=data.get("text", ""),
         answers=journey_answers(data),
         when_text=data.get("when_text", ""),
@@ -103,7 +107,7 @@ def _message_from_journey(data: dict) -> InboundMessage:
 
 def _save_emergency(request: HttpRequest, data: dict) -> None:
     """An emergency is stored at once, so it reaches the queue even if the person stops here."""
-    message = _message_from_journey({**data, "anonymous": "yes", "details": None})
+    message = _message_from_journey({**data, "anonymous": "yes", "details": None}, submission="emergency")
     result = intake_receive(message=message, request=request)
     journey_update(
         request.session,
@@ -192,27 +196,7 @@ def report_check(request: HttpRequest) -> HttpResponse:
     if missing:
         return redirect("portal:report_step", missing)
     if request.method == "POST":
-        message = _message_from_journey(data)
-        emergency_reference = data.get("emergency_reference")
-        if emergency_reference:
-            case = Case.objects.get(public_reference=emergency_reference)
-            result = contact_add_to_case(case=case, message=message, request=request)
-            token = result.tracking_token or data.get("emergency_token")
-            code = data.get("emergency_code") if message.anonymous else None
-        else:
-            result = intake_receive(message=message, request=request)
-            token, code = result.tracking_token, result.secret_code
-        request.session[CONFIRMATION_KEY] = {
-            "reference": result.case.display_reference,
-            "token": token,
-            "code": code,
-            "next_steps": result.next_steps,
-            "due_at": result.case.due_at.isoformat(),
-            "call_999_advice": result.case.call_999_advice,
-            "email": (message.reporter.email if message.reporter else ""),
-        }
-        request.session.pop(SESSION_KEY, None)
-        return redirect("portal:report_confirmation")
+        return _submit_report(request, data)
     from onedoor.people.models import ContactMethod
     from onedoor.portal.forms import LANGUAGES, YES_NO_UNSURE
 
@@ -227,8 +211,44 @@ def report_check(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _submit_report(request: HttpRequest, data: dict) -> HttpResponse:
+    message = _message_from_journey(data, submission="report")
+    emergency_case = Case.objects.filter(public_reference=data.get("emergency_reference") or "").first()
+    if emergency_case is not None and emergency_case.is_open:
+        result = contact_add_to_case(case=emergency_case, message=message, request=request)
+        token = result.tracking_token or data.get("emergency_token")
+        code = data.get("emergency_code") if message.anonymous else None
+    else:
+        # No early emergency save, or staff have already closed it: this is a report of its own.
+        result = intake_receive(message=message, request=request)
+        token, code = result.tracking_token, result.secret_code
+    if not result.created and request.session.get(CONFIRMATION_KEY):
+        # A second "Send report" for the same journey: nothing new was stored.
+        return redirect("portal:report_confirmation")
+    request.session[CONFIRMATION_KEY] = {
+        "reference": result.case.display_reference,
+        "token": token,
+        "code": code,
+        "next_steps": result.next_steps,
+        "due_at": result.case.due_at.isoformat(),
+        "call_999_advice": result.case.call_999_advice,
+        "email": (message.reporter.email if message.reporter else ""),
+        "shown_until": (timezone.now() + CONFIRMATION_LIFETIME).isoformat(),
+    }
+    request.session.pop(SESSION_KEY, None)
+    return redirect("portal:report_confirmation")
+
+
+# The confirmation (with the private link and any secret code) stays viewable briefly, so a
+# reload works, but not for the next person at a shared computer.
+CONFIRMATION_LIFETIME = timedelta(minutes=10)
+
+
 def report_confirmation(request: HttpRequest) -> HttpResponse:
     confirmation = request.session.get(CONFIRMATION_KEY)
+    if confirmation and parse_datetime(confirmation.get("shown_until", "")) < timezone.now():
+        request.session.pop(CONFIRMATION_KEY, None)
+        confirmation = None
     if not confirmation:
         return redirect("portal:home")
     due_at = parse_datetime(confirmation["due_at"])

@@ -125,4 +125,27 @@ def test_the_case_page_shows_other_reports_from_the_same_person(staff_client, su
     client = staff_client()
     client.post(f"/console/cases/{case.public_reference}/justify/", {"justification": "Queue work"})
     body = client.get(f"/console/cases/{case.public_reference}/").content.decode()
-    assert "Other reports from this person" in body and earlier.display_reference in body
+    assert "Other reports with the same email or phone" in body and earlier.display_reference in body
+
+
+def test_sign_ins_and_failures_are_audited(client, make_user):
+    user = make_user()
+    client.post("/console/sign-in/", {"username": user.username, "password": "nope", "token": "123456"})
+    assert AuditEvent.objects.filter(action="staff.sign_in_failed", object_id=user.username).exists()
+    client.post("/console/sign-in/", {
+        "username": user.username, "password": "correct horse battery", "token": pyotp.TOTP(user.totp_secret).now()})
+    assert AuditEvent.objects.filter(action="staff.sign_in", actor=user).exists()
+    client.post("/console/sign-out/")
+    assert AuditEvent.objects.filter(action="staff.sign_out", actor=user).exists()
+
+
+def test_a_closed_case_cannot_be_regraded(submit_contact, make_user):
+    from django.core.exceptions import ValidationError
+
+    from onedoor.cases.services import Actor, case_change_status, case_regrade
+
+    case = submit_contact().case
+    actor = Actor(user=make_user(Role.SUPERVISOR))
+    case_change_status(case=case, actor=actor, status="closed")
+    with pytest.raises(ValidationError):
+        case_regrade(case=case, actor=actor, grade="immediate", reason="late info")

@@ -73,7 +73,17 @@ def test_bad_input_is_refused_and_changes_nothing(fields, error_field):
     assert not Case.objects.exists() and not AuditEvent.objects.exists()
 
 
-def test_repeat_contact_from_the_same_email_links_to_the_same_person(submit_contact):
-    first = submit_contact(email="Jane@Example.com")
-    second = submit_contact("Someone scratched my car last night", email="jane@example.com")
-    assert first.case.reporter_id == second.case.reporter_id
+def test_reporters_sharing_a_phone_are_never_merged_or_sent_each_others_reports(submit_contact, client):
+    from onedoor.intake.services import InboundMessage, Reporter
+
+    jo = submit_contact(email="jo@example.com", phone="+447700900982")
+    kim = intake_receive(message=InboundMessage(
+        channel="web", text="My ex keeps turning up at my work.",
+        reporter=Reporter(name="Kim", phone="+447700900982", preferred_contact="sms", preferred_language="pl"),
+    ))
+    jo.case.reporter.refresh_from_db()
+    assert jo.case.reporter.name == "Jane Doe" and jo.case.reporter.preferred_language == ""
+    assert kim.case.reporter.email == "" and kim.case.reporter_id != jo.case.reporter_id
+    assert [m.to for m in mail.outbox] == [["jo@example.com"]]
+    response = client.post("/track/", {"reference": kim.case.public_reference, "secret": "jo@example.com"})
+    assert response.status_code == 200

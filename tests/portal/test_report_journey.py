@@ -117,3 +117,62 @@ def test_details_need_an_email_or_a_phone(client):
     client.post("/report/about-you/", {"anonymous": "no"})
     response = client.post("/report/your-details/", {"name": "Jane", "preferred_contact": "email", "preferred_language": "en"})
     assert "Enter an email address or a phone number" in response.content.decode()
+
+
+def test_too_many_reports_from_one_address_get_a_friendly_429(client):
+    for _ in range(20):
+        client.post("/report/check/")
+    response = client.post("/report/check/")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+
+
+def test_sending_the_same_report_twice_stores_it_once(client):
+    _walk(client)
+    first = client.post("/report/check/")
+    # The browser retries (double click, network): the journey is gone, so it is sent back to the start.
+    second = client.post("/report/check/")
+    assert first.status_code == 302 and second.status_code == 302
+    assert Case.objects.count() == 1
+
+
+def test_a_replayed_submission_of_the_same_journey_stores_nothing_new(client):
+    from onedoor.portal.journey import SESSION_KEY
+
+    _walk(client)
+    saved = client.session[SESSION_KEY]
+    client.post("/report/check/")
+    session = client.session
+    session[SESSION_KEY] = saved  # as a concurrent request carrying the same session would
+    session.save()
+    response = client.post("/report/check/")
+    assert response["Location"] == "/report/confirmation/"
+    assert Case.objects.count() == 1
+
+
+def test_more_information_after_staff_closed_the_emergency_opens_a_new_case(client, make_user):
+    from onedoor.cases.services import Actor, case_change_status
+
+    client.post("/report/what-happened/", {"text": "Someone is trying to kick my front door in right now"})
+    emergency = Case.objects.get()
+    case_change_status(case=emergency, actor=Actor(user=make_user()), status="closed")
+    _walk(client, text="Someone is trying to kick my front door in right now", danger="yes")
+    client.post("/report/check/")
+    assert Case.objects.count() == 2
+    assert Case.objects.exclude(pk=emergency.pk).get().is_open
+
+
+def test_the_confirmation_is_not_shown_again_after_ten_minutes(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from onedoor.portal.journey import CONFIRMATION_KEY
+
+    _walk(client)
+    client.post("/report/check/")
+    assert client.get("/report/confirmation/").status_code == 200
+    session = client.session
+    session[CONFIRMATION_KEY]["shown_until"] = (timezone.now() - timedelta(seconds=1)).isoformat()
+    session.save()
+    assert client.get("/report/confirmation/")["Location"] == "/"

@@ -31,6 +31,8 @@ class Command(BaseCommand):
         # WhiteNoise hands Django's ASGI handler a file iterator; harmless, but it warns per file.
         warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 
+        if "PUBLIC_BASE_URL" not in os.environ:
+            settings.PUBLIC_BASE_URL = f"http://{host}:{port}"
         stop = threading.Event()
         if not no_worker:
             self._start_worker(stop)
