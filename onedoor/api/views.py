@@ -75,6 +75,15 @@ class AnswersSerializer(serializers.Serializer):
     weapons = serializers.BooleanField(required=False)
     happened = serializers.ChoiceField(choices=HAPPENED, required=False)
 
+    def to_internal_value(self, data):
+        # A misspelt answer (e.g. "in_danger") must not be dropped silently: it may be the one that matters.
+        unknown = sorted(str(key) for key in set(data) - set(self.fields)) if isinstance(data, dict) else []
+        if unknown:
+            raise serializers.ValidationError(
+                {"non_field_errors": [f"Unknown answer(s): {', '.join(unknown)}. Use {', '.join(self.fields)}."]}
+            )
+        return super().to_internal_value(data)
+
 
 class AssessmentOutSerializer(serializers.Serializer):
     grade = serializers.CharField()
@@ -203,7 +212,7 @@ class CaseEventSchema(serializers.Serializer):
     kind = serializers.CharField()
     text = serializers.CharField()
     public = serializers.BooleanField()
-    author = serializers.CharField(source="author.display_name", default=None)
+    author = serializers.CharField(source="author.display_name", default=None, allow_null=True)
 
 
 class CaseDetailView(APIView):
@@ -221,7 +230,7 @@ class CaseDetailView(APIView):
         channel = serializers.CharField()
         created_at = serializers.DateTimeField()
         due_at = serializers.DateTimeField()
-        area = serializers.CharField(source="area.name", default=None)
+        area = serializers.CharField(source="area.name", default=None, allow_null=True)
         timeline = serializers.SerializerMethodField()
 
         @extend_schema_field(CaseEventSchema(many=True))

@@ -67,6 +67,19 @@ class WhereForm(forms.Form):
     latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     longitude = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # With a location from the browser, a description helps but is not needed.
+        data = self.data or {}
+        if data.get("latitude") and data.get("longitude"):
+            self.fields["location_text"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            data["latitude"] = data["longitude"] = None
+        return data
+
 
 class YesNoForm(forms.Form):
     answer = forms.ChoiceField(choices=YES_NO_UNSURE, widget=forms.RadioSelect)

@@ -92,6 +92,8 @@ def step_first_missing(data: dict) -> str | None:
         key = required.get(slug) or (QUESTIONS_BY_SLUG[slug].answer_key if slug in QUESTIONS_BY_SLUG else None)
         if slug == "your-details" and data.get("anonymous") == "no" and not data.get("details"):
             return slug
+        if slug == "where" and data.get("latitude") is not None:
+            continue
         if key and not data.get(key):
             return slug
     return None

@@ -65,6 +65,7 @@ def test_the_same_idempotency_key_with_a_different_body_is_refused(client, api_k
     ({"text": "x", "channel": "fax"}, "channel"),
     ({"text": "x", "answers": {"happened": "tomorrow"}}, "answers"),
     ({"text": "x", "answers": {"injured": "maybe"}}, "answers"),
+    ({"text": "x", "answers": {"in_danger": True}}, "answers"),
     ({"text": "x", "location": {"lat": 91, "lon": 0}}, "location"),
     ({"text": "x", "location": {"lat": 55}}, "location"),
     ({"text": "x", "reporter": {"email": "not-an-email"}}, "reporter"),

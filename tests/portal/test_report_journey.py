@@ -176,3 +176,12 @@ def test_the_confirmation_is_not_shown_again_after_ten_minutes(client):
     session[CONFIRMATION_KEY]["shown_until"] = (timezone.now() - timedelta(seconds=1)).isoformat()
     session.save()
     assert client.get("/report/confirmation/")["Location"] == "/"
+
+
+def test_a_location_from_the_browser_is_enough_for_where(client):
+    client.post("/report/what-happened/", {"text": "My bike was stolen yesterday"})
+    client.post("/report/when/", {"happened": "earlier"})
+    response = client.post("/report/where/", {"location_text": "", "latitude": "55.9533", "longitude": "-3.1883"})
+    assert response.status_code == 302 and response["Location"] == "/report/in-danger/"
+    response = client.post("/report/where/", {"location_text": ""})
+    assert "Enter where it happened" in response.content.decode()
