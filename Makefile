@@ -1,8 +1,11 @@
 # onedoor: `make run` starts the embedded platform; `make test` runs the whole test suite.
 PYTHON ?= python3
+# ML=1 also installs the triage engine's sentence model (torch 2.13.0 CPU first, then the `ml`
+# extra); without it the engine runs on its lexicon alone.
+ML ?= 0
 VENV := .venv
 BIN := $(VENV)/bin
-INSTALLED := $(VENV)/.installed
+INSTALLED := $(VENV)/.installed$(if $(filter 1,$(ML)),-ml)
 CSS := onedoor/static/onedoor/onedoor.css
 
 .PHONY: run test install assets migrate lint benchmark clean
@@ -22,6 +25,7 @@ $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
+	if [ "$(ML)" = "1" ]; then $(BIN)/pip install --quiet torch==2.13.0 && $(BIN)/pip install --quiet -e ".[dev,ml]"; fi
 	touch $(INSTALLED)
 
 assets: $(CSS)

@@ -3,6 +3,8 @@
 import os
 import sys
 
+HYPHENATED = {"triage-eval": "triage_eval"}
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -10,6 +12,9 @@ def main() -> None:
 
     argv = list(sys.argv)
     argv[0] = "onedoor"
+    # Django command modules cannot contain a hyphen: `onedoor triage-eval` runs triage_eval.
+    if len(argv) > 1 and argv[1] in HYPHENATED:
+        argv[1] = HYPHENATED[argv[1]]
     execute_from_command_line(argv)
 
 

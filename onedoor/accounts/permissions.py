@@ -2,7 +2,8 @@
 
 Least privilege: an auditor reads the audit trail but not case contents; officers, advisors and
 supervisors work cases (reading one that is not theirs needs a reason, see cases.selectors);
-only advisors, supervisors and admins regrade or allocate.
+only advisors, supervisors and admins regrade or allocate; supervisors and admins supervise
+(review prompt cases not attended in time, read the regrade report).
 """
 
 from enum import StrEnum
@@ -19,6 +20,7 @@ class Capability(StrEnum):
     REGRADE = "regrade"
     ALLOCATE = "allocate"
     VIEW_AUDIT = "view_audit"
+    SUPERVISE = "supervise"
     USE_API = "use_api"
 
 
@@ -34,9 +36,9 @@ _WORK = {
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADVISOR: frozenset(_WORK | {Capability.REGRADE, Capability.ALLOCATE}),
     Role.OFFICER: frozenset(_WORK),
-    Role.SUPERVISOR: frozenset(_WORK | {Capability.REGRADE, Capability.ALLOCATE}),
+    Role.SUPERVISOR: frozenset(_WORK | {Capability.REGRADE, Capability.ALLOCATE, Capability.SUPERVISE}),
     Role.AUDITOR: frozenset({Capability.VIEW_AUDIT}),
-    Role.ADMIN: frozenset(_WORK | {Capability.REGRADE, Capability.ALLOCATE, Capability.VIEW_AUDIT}),
+    Role.ADMIN: frozenset(_WORK | {Capability.REGRADE, Capability.ALLOCATE, Capability.VIEW_AUDIT, Capability.SUPERVISE}),
 }
 
 

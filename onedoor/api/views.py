@@ -20,6 +20,7 @@ from onedoor.cases.selectors import JustificationRequired, access_case_by_refere
 from onedoor.intake.models import IdempotencyRecord
 from onedoor.intake.services import CHANNELS, InboundMessage, Reporter, intake_receive, tracking_url
 from onedoor.people.phones import phone_to_e164
+from onedoor.triage.context import public_rationale
 
 HAPPENED = ("now", "within_hour", "today", "earlier")
 
@@ -189,7 +190,8 @@ class ContactCreateView(APIView):
                 "response": assessment.response,
                 "vulnerabilities": assessment.vulnerabilities,
                 "call_999_advice": assessment.call_999_advice,
-                "rationale": assessment.rationale,
+                # Without the "records:" lines: the client must not learn of other contacts or cases.
+                "rationale": public_rationale(assessment.rationale),
             },
             "expected_contact_by": result.expected_contact_by.isoformat(),
         }

@@ -49,6 +49,10 @@ class Case(models.Model):
     response = models.CharField(max_length=32, choices=Response.choices)
     vulnerabilities = models.JSONField(default=list, blank=True)
     call_999_advice = models.BooleanField(default=False)
+    # The language of the first contact (ISO 639-1, "" if not recognised), and whether any
+    # contact on the case needs an interpreter.
+    language = models.CharField(max_length=8, blank=True)
+    interpreter_needed = models.BooleanField(default=False)
     area = models.ForeignKey("core.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
     location_text = models.CharField(max_length=300, blank=True)
     latitude = models.FloatField(null=True, blank=True)
@@ -67,6 +71,12 @@ class Case(models.Model):
     # Only hashes: the private tracking link and an anonymous reporter's code are shown once.
     tracking_token_hash = models.CharField(max_length=64, unique=True)
     secret_code_hash = models.CharField(max_length=64, blank=True)
+    # A supervisor's review of a prompt case not attended within the review time (see
+    # cases.selectors.cases_due_for_review); set by cases.services.case_review.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed_cases"
+    )
 
     class Meta:
         ordering = ["grade_rank", "due_at"]
@@ -99,6 +109,8 @@ class CaseEvent(models.Model):
         PUBLIC_UPDATE = "public_update", _("Update")
         STATUS = "status", _("Status changed")
         REGRADE = "regrade", _("Regraded")
+        ASSESSMENT = "assessment", _("Assessed")
+        REVIEW = "review", _("Supervisor review")
         ALLOCATION = "allocation", _("Allocated")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")

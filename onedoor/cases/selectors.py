@@ -3,26 +3,74 @@ and writes the audit event; the public's go through `case_track_*`, which reveal
 the reference and the secret match."""
 
 import hmac
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from onedoor.accounts.models import User
 from onedoor.accounts.permissions import Capability, user_can
 from onedoor.audit.services import audit_record
-from onedoor.cases.models import OPEN_STATUSES, Case, CaseEvent
+from onedoor.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus
 from onedoor.cases.services import normalise_secret_code, secret_hash
 from onedoor.core.references import reference_normalise
 from onedoor.people.phones import phone_to_e164
+from onedoor.triage.models import Assessment, Grade
+
+DEFAULT_REVIEW_MINUTES = 45
 
 
 class JustificationRequired(Exception):
     """The case is not allocated to the reader or their team: a reason must be given first."""
 
 
+def review_minutes() -> int:
+    """How long a prompt case may wait unattended before a supervisor reviews it (the policy's)."""
+    from onedoor.triage.policy import load_policy
+
+    return load_policy().service_standard(Grade.PROMPT).review_minutes or DEFAULT_REVIEW_MINUTES
+
+
+def _due_for_review(now: datetime | None = None) -> Q:
+    """Prompt, open, not attended and not yet reviewed, received more than the review time ago.
+
+    "Attended" means allocated (to an officer or a team) or moved on from "Received"; neither can
+    be undone, so a case leaves this list for good once someone has picked it up. The clock runs
+    from when the case was received, like its due time, so re-confirming a grade does not reset it.
+    """
+    cutoff = (now or timezone.now()) - timedelta(minutes=review_minutes())
+    return Q(
+        grade=Grade.PROMPT,
+        status=CaseStatus.RECEIVED,
+        allocated_officer__isnull=True,
+        allocated_team__isnull=True,
+        reviewed_at__isnull=True,
+        created_at__lte=cutoff,
+    )
+
+
+def cases_due_for_review(*, now: datetime | None = None) -> QuerySet[Case]:
+    """Prompt cases nobody has attended within the review time, longest waiting first."""
+    return Case.objects.select_related("area").filter(_due_for_review(now)).order_by("created_at", "id")
+
+
 def cases_queue(*, grade: str = "", status: str = "", area_id: int | None = None) -> QuerySet[Case]:
-    cases = Case.objects.select_related("area", "allocated_officer", "allocated_team")
+    cases = Case.objects.select_related("area", "allocated_officer", "allocated_team").annotate(
+        due_for_review=ExpressionWrapper(_due_for_review(), output_field=BooleanField())
+    )
     cases = cases.filter(status=status) if status else cases.filter(status__in=OPEN_STATUSES)
     if grade:
         cases = cases.filter(grade=grade)
@@ -127,3 +175,26 @@ def cases_of_same_reporter(*, case: Case, limit: int = 10) -> list[Case]:
     if reporter.phone:
         same |= Q(reporter__phone=reporter.phone)
     return list(Case.objects.filter(same).exclude(pk=case.pk).order_by("-created_at")[:limit])
+
+
+def staff_regrades(
+    *, date_from: date | None = None, date_to: date | None = None, author: User | None = None
+) -> QuerySet[Assessment]:
+    """Every staff assessment that changed a case's grade, newest first, with `from_grade`.
+
+    The "from" is the grade the case had just before (kept on the assessment); for assessments
+    recorded before that was kept, the grade of the assessment before it."""
+    earlier = Assessment.objects.filter(case=OuterRef("case"), id__lt=OuterRef("id")).order_by("-id").values("grade")[:1]
+    regrades = (
+        Assessment.objects.filter(made_by=Assessment.MadeBy.STAFF)
+        .select_related("case", "author")
+        .annotate(from_grade=Coalesce(NullIf(F("previous_grade"), Value("")), Subquery(earlier)))
+        .exclude(from_grade=F("grade"))
+    )
+    if date_from:
+        regrades = regrades.filter(created_at__date__gte=date_from)
+    if date_to:
+        regrades = regrades.filter(created_at__date__lte=date_to)
+    if author is not None:
+        regrades = regrades.filter(author=author)
+    return regrades.order_by("-created_at", "-id")

@@ -5,10 +5,11 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token
 
-from onedoor.accounts.models import Team, User
+from onedoor.accounts.models import Role, Team, User
 from onedoor.cases.models import STATUS_TRANSITIONS, CaseStatus
 from onedoor.core.models import Area
-from onedoor.triage.models import Grade
+from onedoor.triage.models import Grade, Response
+from onedoor.triage.policy import FACTORS, VULNERABILITIES
 
 
 class SignInForm(forms.Form):
@@ -128,3 +129,129 @@ class AllocateForm(forms.Form):
 class AuditSearchForm(forms.Form):
     reference = forms.CharField(label=_("Case reference"), max_length=20, required=False)
     actor = forms.CharField(label=_("Username"), max_length=150, required=False)
+
+
+FACTOR_LABELS = {
+    "threat": _("Threat"),
+    "harm": _("Harm"),
+    "risk": _("Risk"),
+    "investigation": _("Investigation"),
+    "vulnerability": _("Vulnerability"),
+    "engagement": _("Engagement"),
+}
+LEVEL_CHOICES = [("high", _("High")), ("medium", _("Medium")), ("low", _("Low")), ("none", _("None"))]
+OTHER_RESOLUTION_RESPONSES = [Response.RESOLUTION_TEAM, Response.ADVICE, Response.SIGNPOST]
+
+
+class AssessForm(forms.Form):
+    """An advisor's THRIVE assessment, prefilled with the latest one (the engine's at first).
+
+    Each factor's hint is what the engine found. A reason is needed only when the grade changes
+    from the case's current grade; the service checks the same."""
+
+    vulnerabilities = forms.MultipleChoiceField(
+        label=_("Vulnerabilities"),
+        help_text=_("Select all that apply."),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    grade = forms.ChoiceField(
+        label=_("Grade"), choices=Grade.choices, widget=forms.RadioSelect, error_messages={"required": _("Choose a grade")}
+    )
+    response = forms.ChoiceField(
+        label=_("Response for other resolution"),
+        help_text=_("Only used when the grade is Other resolution; other grades get their standard response."),
+        choices=[(r.value, r.label) for r in OTHER_RESOLUTION_RESPONSES],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_("Needed if you change the grade. Kept with your assessment and in the audit trail."),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea,
+    )
+
+    def __init__(self, *args, case, latest=None, engine=None, **kwargs):
+        from onedoor.console.templatetags.console import vulnerability_label
+
+        self.case = case
+        latest_thrive = latest.thrive if latest else {}
+        engine_thrive = engine.thrive if engine else {}
+        initial = {
+            "grade": case.grade,
+            "vulnerabilities": list(case.vulnerabilities),
+            "response": case.response if case.response in OTHER_RESOLUTION_RESPONSES else Response.RESOLUTION_TEAM,
+        }
+        for factor in FACTORS:
+            initial[factor] = (latest_thrive.get(factor) or {}).get("level") or "none"
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.factor_names = list(FACTORS)
+        for factor in FACTORS:
+            found = engine_thrive.get(factor) or {}
+            reasons = "; ".join(found.get("reasons") or []) or _("nothing found")
+            hint = _("Engine: %(level)s – %(reasons)s") % {
+                "level": dict(LEVEL_CHOICES).get(found.get("level", ""), _("not assessed")), "reasons": reasons}
+            self.fields[factor] = forms.ChoiceField(
+                label=FACTOR_LABELS[factor],
+                help_text=hint,
+                choices=LEVEL_CHOICES,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose a level for %(factor)s") % {"factor": FACTOR_LABELS[factor].lower()}},
+            )
+        self.fields["vulnerabilities"].choices = [(v, vulnerability_label(v)) for v in VULNERABILITIES]
+        self.order_fields([*FACTORS, "vulnerabilities", "grade", "response", "reason"])
+
+    def factor_fields(self):
+        return [self[factor] for factor in self.factor_names]
+
+    def clean(self):
+        data = super().clean()
+        grade = data.get("grade")
+        if grade and grade != self.case.grade and not (data.get("reason") or "").strip():
+            self.add_error(
+                "reason",
+                _("Enter the reason for changing the grade from %(old)s to %(new)s")
+                % {"old": Grade(self.case.grade).label, "new": Grade(grade).label},
+            )
+        return data
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("Review note"),
+        help_text=_("What you found and what you have done, for example who you asked to attend."),
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"required": _("Enter what you found and what you have done")},
+    )
+
+
+class RegradeReportForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), help_text=_("For example, 2026-11-28"), required=False,
+        error_messages={"invalid": _("Enter the start date as year-month-day, for example 2026-11-28")},
+    )
+    date_to = forms.DateField(
+        label=_("To"), help_text=_("For example, 2026-11-29"), required=False,
+        error_messages={"invalid": _("Enter the end date as year-month-day, for example 2026-11-29")},
+    )
+    author = forms.ModelChoiceField(
+        label=_("Regraded by"),
+        queryset=User.objects.filter(role__in=[Role.ADVISOR, Role.SUPERVISOR, Role.ADMIN]).order_by("username"),
+        required=False,
+        empty_label=_("Anyone"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["author"].label_from_instance = lambda user: f"{user.display_name} ({user.username})"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date must be the same as or after the start date"))
+        return data

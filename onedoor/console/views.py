@@ -1,12 +1,14 @@
-"""The staff console: sign in with a second factor, the queue, a case, and the audit trail."""
+"""The staff console: sign in with a second factor, the queue, a case, its assessment, supervisor
+reviews, the regrade report and the audit trail."""
 
+import csv
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,19 +24,25 @@ from onedoor.audit.services import audit_record
 from onedoor.cases.selectors import (
     JustificationRequired,
     access_case_by_reference,
+    cases_due_for_review,
     cases_of_same_reporter,
     cases_queue,
+    review_minutes,
+    staff_regrades,
 )
 from onedoor.cases.services import (
     Actor,
     case_add_note,
     case_add_public_update,
     case_allocate,
+    case_assess,
     case_change_status,
     case_regrade,
+    case_review,
 )
 from onedoor.console import forms
 from onedoor.core.references import reference_normalise
+from onedoor.triage.models import Assessment, Grade
 
 JUSTIFIED_KEY = "case_justifications"
 QUEUE_PAGE_SIZE = 25
@@ -136,6 +144,8 @@ def _case_page(request: HttpRequest, reference: str, *, status: int = 200, **bou
         "allocate_form": bound_forms.get("allocate_form") or forms.AllocateForm(),
         "can_regrade": user_can(request.user, Capability.REGRADE),
         "can_allocate": user_can(request.user, Capability.ALLOCATE),
+        "can_supervise": user_can(request.user, Capability.SUPERVISE),
+        "due_for_review": cases_due_for_review().filter(pk=case.pk).exists(),
         "now": timezone.now(),
     }
     return render(request, "console/case.html", context, status=status)
@@ -156,6 +166,8 @@ def case_justify(request: HttpRequest, reference: str) -> HttpResponse:
         justified = request.session.get(JUSTIFIED_KEY, {})
         justified[reference] = form.cleaned_data["justification"].strip()
         request.session[JUSTIFIED_KEY] = justified
+        if request.GET.get("next") == "assess":
+            return redirect("console:case_assess", reference)
         return redirect("console:case", reference)
     return render(request, "console/justify.html", {"form": form, "reference": reference})
 
@@ -213,6 +225,156 @@ case_allocate_view = _case_action(
     lambda case, actor, data: case_allocate(case=case, actor=actor, officer=data["officer"], team=data["team"]),
     _("Case allocated."),
 )
+
+
+@staff_required(Capability.REGRADE)
+def case_assess_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """The THRIVE assessment form, one page: prefilled with the latest assessment, the engine's
+    findings as hints; the advisor confirms or changes each factor, the vulnerabilities and the grade."""
+    try:
+        case = access_case_by_reference(
+            user=request.user,
+            reference=reference,
+            request=request,
+            justification=_justification(request, reference),
+            action="case.open_for_change" if request.method == "POST" else "case.view",
+        )
+    except JustificationRequired:
+        return redirect(f"{reverse('console:justify', args=[reference])}?next=assess")
+    assessments = list(case.assessments.all())
+    context = {"case": case, "now": timezone.now()}
+    if not case.is_open:
+        return render(request, "console/assess.html", context, status=409)
+    latest = assessments[0] if assessments else None
+    engine = next((a for a in assessments if a.made_by == Assessment.MadeBy.ENGINE), None)
+    form = forms.AssessForm(request.POST or None, case=case, latest=latest, engine=engine)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assessment = case_assess(
+                case=case,
+                actor=Actor(user=request.user, request=request),
+                grade=data["grade"],
+                levels={factor: data[factor] for factor in form.factor_names},
+                vulnerabilities=data["vulnerabilities"],
+                response=data["response"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if assessment.previous_grade != assessment.grade:
+                messages.success(request, _("Assessment saved. Case regraded from %(old)s to %(new)s.") % {
+                    "old": Grade(assessment.previous_grade).label, "new": assessment.get_grade_display()})
+            else:
+                messages.success(request, _("Assessment saved. Grade confirmed as %(grade)s.") % {
+                    "grade": assessment.get_grade_display()})
+            return redirect("console:case", case.public_reference)
+    context.update({"form": form, "latest": latest, "engine": engine})
+    return render(request, "console/assess.html", context, status=400 if request.method == "POST" else 200)
+
+
+@staff_required(Capability.SUPERVISE)
+def reviews(request: HttpRequest) -> HttpResponse:
+    """Prompt cases nobody has attended within the review time, for a supervisor."""
+    page = Paginator(cases_due_for_review(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "console/reviews.html",
+        {"page": page, "now": timezone.now(), "review_minutes": review_minutes(), "query": ""},
+    )
+
+
+@staff_required(Capability.SUPERVISE)
+def review_case(request: HttpRequest, reference: str) -> HttpResponse:
+    """Mark one case reviewed, with a note. Shows only what the queue shows until it is saved."""
+    canonical = reference_normalise(reference)
+    entry = cases_queue().filter(public_reference=canonical).first() if canonical else None
+    if entry is None:
+        raise Http404
+    form = forms.ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = access_case_by_reference(
+            user=request.user,
+            reference=canonical,
+            request=request,
+            justification=_justification(request, canonical) or "Supervisor review of a prompt case not attended in time",
+            action="case.open_for_change",
+        )
+        try:
+            case_review(case=case, actor=Actor(user=request.user, request=request), note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("%(reference)s marked as reviewed.") % {"reference": case.display_reference})
+            return redirect("console:reviews")
+    return render(
+        request,
+        "console/review.html",
+        {"case": entry, "form": form, "now": timezone.now(), "review_minutes": review_minutes()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+REPORT_PAGE_SIZE = 50
+
+
+def _csv_cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@staff_required(Capability.SUPERVISE)
+def regrade_report(request: HttpRequest) -> HttpResponse:
+    """Who regraded what, from what to what, and why; filtered by date and person; HTML or CSV."""
+    params = request.GET.copy()
+    wanted_csv = params.pop("format", [""])[0] == "csv"
+    params.pop("page", None)
+    form = forms.RegradeReportForm(params or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        regrades = staff_regrades().none()
+    else:
+        regrades = staff_regrades(
+            date_from=filters.get("date_from"), date_to=filters.get("date_to"), author=filters.get("author")
+        )
+    audit_record(
+        actor=request.user,
+        request=request,
+        action="report.read",
+        object_type="report",
+        object_id="regrades",
+        detail={
+            "format": "csv" if wanted_csv else "html",
+            "date_from": str(filters.get("date_from") or ""),
+            "date_to": str(filters.get("date_to") or ""),
+            "author": filters["author"].username if filters.get("author") else "",
+        },
+    )
+    if wanted_csv:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="regrades.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["when", "username", "name", "case", "from", "to", "reason"])
+        for item in regrades:
+            writer.writerow([_csv_cell(value) for value in (
+                timezone.localtime(item.created_at).isoformat(timespec="seconds"),
+                item.author.username if item.author else "",
+                item.author.display_name if item.author else "",
+                item.case.display_reference,
+                Grade(item.from_grade).label if item.from_grade else "",
+                item.get_grade_display(),
+                item.reason,
+            )])
+        return response
+    page = Paginator(regrades, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = params.urlencode()
+    return render(request, "console/regrade_report.html", {
+        "form": form, "page": page, "query": query, "csv_query": f"{query}&format=csv" if query else "format=csv",
+    })
 
 
 @staff_required(Capability.VIEW_AUDIT)

@@ -18,6 +18,10 @@ class Contact(models.Model):
     # The provider's own id for the message (SMS id, email Message-ID...): retries carry the same one.
     provider_message_id = models.CharField(max_length=200, blank=True)
     raw_payload = models.JSONField(default=dict, blank=True)
+    # The language the text is written in (ISO 639-1, "" if not recognised; onedoor.triage.language)
+    # and whether a person who reads it must assess it.
+    language = models.CharField(max_length=8, blank=True)
+    interpreter_needed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["received_at", "id"]

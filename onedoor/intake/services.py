@@ -15,6 +15,7 @@ from onedoor.cases.models import Case, CaseEvent
 from onedoor.cases.services import secret_code_new, secret_hash, tracking_token_new
 from onedoor.core.geography import area_for_location
 from onedoor.core.references import reference_display, reference_generate
+from onedoor.intake.context import record_context_for
 from onedoor.intake.models import Contact
 from onedoor.notify.services import notification_queue
 from onedoor.people.models import Person
@@ -163,6 +164,8 @@ def _store_contact(*, case: Case, message: InboundMessage, reporter: Person | No
         received_at=received_at,
         provider_message_id=message.provider_message_id,
         raw_payload=message.raw_payload,
+        language=result.language,
+        interpreter_needed=result.interpreter_needed,
     )
     outcome = result.to_dict()
     assessment = Assessment.objects.create(
@@ -203,7 +206,10 @@ def intake_receive(*, message: InboundMessage, actor_label: str = "public", requ
 def _receive(*, message: InboundMessage, actor_label: str, request) -> IntakeResult:
     received_at = message.received_at or timezone.now()
     policy = load_policy()
-    result = assess(text=message.text, channel=message.channel, answers=message.answers or {}, policy=policy)
+    context = record_context_for(message, received_at=received_at)
+    result = assess(
+        text=message.text, channel=message.channel, answers=message.answers or {}, policy=policy, context=context
+    )
     reporter = None if message.anonymous else _reporter_person(message.reporter)
     anonymous = message.anonymous or reporter is None
     token = tracking_token_new()
@@ -221,6 +227,8 @@ def _receive(*, message: InboundMessage, actor_label: str, request) -> IntakeRes
         response=result.response,
         vulnerabilities=list(result.vulnerabilities),
         call_999_advice=result.call_999_advice,
+        language=result.language,
+        interpreter_needed=result.interpreter_needed,
         area=area,
         location_text=message.location_text[:300],
         latitude=message.latitude,
@@ -306,12 +314,21 @@ def contact_add_to_case(*, case: Case, message: InboundMessage, actor_label: str
     case = Case.objects.select_for_update().get(pk=case.pk)
     received_at = message.received_at or timezone.now()
     policy = load_policy()
-    result = assess(text=message.text, channel=message.channel, answers=message.answers or {}, policy=policy)
+    context = record_context_for(message, case=case, received_at=received_at)
+    result = assess(
+        text=message.text, channel=message.channel, answers=message.answers or {}, policy=policy, context=context
+    )
     reporter = None if message.anonymous else _reporter_person(message.reporter)
     contact, assessment = _store_contact(case=case, message=message, reporter=reporter, received_at=received_at, result=result)
     update_fields = ["updated_at", "vulnerabilities", "call_999_advice"]
     case.vulnerabilities = sorted(set(case.vulnerabilities) | set(result.vulnerabilities))
     case.call_999_advice = case.call_999_advice or result.call_999_advice
+    if result.interpreter_needed and not case.interpreter_needed:
+        case.interpreter_needed = True
+        update_fields.append("interpreter_needed")
+    if result.language and not case.language:
+        case.language = result.language  # the case keeps its first contact's language once known
+        update_fields.append("language")
     new_rank = GRADE_RANK[Grade(result.grade)]
     if new_rank < case.grade_rank:
         due_at, _next = service_due_at(

@@ -24,9 +24,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from onedoor.triage import language as language_detection
+from onedoor.triage import semantic
+from onedoor.triage.context import RECORDS_PREFIX, RecordContext
 from onedoor.triage.policy import (
     GRADES,
     HAPPENED_VALUES,
+    VULNERABILITIES,
     Indicator,
     Policy,
     load_policy,
@@ -67,6 +71,16 @@ class Assessment:
     rules_fired: list[str]
     next_steps: str = ""
     target_minutes: int | None = None
+    # The language the contact is written in: ISO 639-1 code ("" if not recognised), its name,
+    # and whether a person who reads it must review the contact (see onedoor.triage.language).
+    language: str = ""
+    language_name: str = ""
+    interpreter_needed: bool = False
+    # The grade the rules alone gave, when a floor (language, records) raised it; else "".
+    rules_grade: str = ""
+    # "lexicon" (policy patterns only) or "lexicon+semantic" (with the sentence model; see
+    # onedoor.triage.semantic). Also the last-but-one line of the rationale.
+    mode: str = semantic.MODE_LEXICON
 
     @property
     def reasons(self) -> list[str]:
@@ -129,6 +143,7 @@ class Hit:
     question: str | None = None
     uncertain: bool = False
     from_answer: bool = False
+    from_context: bool = False  # from our records (RecordContext), not from the contact itself
 
     @property
     def counts(self) -> bool:
@@ -147,6 +162,12 @@ class Facts:
     vulnerabilities: set[str] = field(default_factory=set)
     has_question: bool = False
     notes: list[str] = field(default_factory=list)
+    language: str = ""
+    language_name: str = ""
+    interpreter_needed: bool = False
+    context: RecordContext | None = None
+    mode: str = semantic.MODE_LEXICON
+    semantic_matches: list[semantic.SemanticMatch] = field(default_factory=list)
 
     @property
     def counted(self) -> list[Hit]:
@@ -158,7 +179,8 @@ class Facts:
 
     @property
     def question_only(self) -> bool:
-        return self.has_question and not self.counted
+        # What our records say about the person or place does not turn a question into a report.
+        return self.has_question and not any(not h.from_context for h in self.counted)
 
 
 # --------------------------------------------------------------------------- public API
@@ -170,8 +192,13 @@ def assess(
     channel: str,
     answers: Mapping[str, Any] | None = None,
     policy: Policy | None = None,
+    context: RecordContext | None = None,
 ) -> Assessment:
-    """Assess one contact. Raises ValueError for an unknown channel or malformed answers."""
+    """Assess one contact. Raises ValueError for an unknown channel or malformed answers.
+
+    `context` is what our records already hold about the person or place (repeat contacts, an
+    open case at the same address, markers); the caller looks it up, the engine never does.
+    """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; expected one of {', '.join(sorted(CHANNELS))}")
     if text is None:
@@ -180,7 +207,12 @@ def assess(
         raise ValueError(f"text must be a string, not {type(text).__name__}")
     policy = policy or load_policy()
     clean_answers, answer_notes = _validate_answers(answers)
-    facts = _establish_facts(text, clean_answers, policy)
+    if context is not None and not isinstance(context, RecordContext):
+        raise ValueError(f"context must be a RecordContext, not {type(context).__name__}")
+    unknown_markers = [m for m in (context.person_markers if context else ()) if m not in VULNERABILITIES]
+    if unknown_markers:
+        raise ValueError(f"unknown person marker(s) {unknown_markers}; expected vulnerability categories")
+    facts = _establish_facts(text, clean_answers, policy, context)
     facts.notes.extend(answer_notes)
     return _decide(facts, channel, policy)
 
@@ -264,8 +296,12 @@ _LETTER = re.compile(r"[^\W\d_]")
 # Diacritics that English never uses but Polish, Romanian and other European languages do.
 _FOREIGN_DIACRITIC = re.compile(r"[ąćęłńśźżőűăâîșțşţãõçñßäöüåøæ]")
 NOT_ENGLISH_NOTE = (
-    "not in English: needs an interpreter / urgent human review "
-    "(only emergency words in some languages are recognised; the message may not be in English)"
+    "may not be in English (language not recognised): needs an interpreter; urgent human review "
+    "(only emergency words in some languages are recognised)"
+)
+LANGUAGE_NOTE = (
+    "written in {name}: needs an interpreter; urgent human review "
+    "({percent}% confidence; only emergency words in some languages are recognised)"
 )
 _HEDGED_IF = re.compile(r"\b(?:not sure|not certain|unsure|do not know|does not know|no idea|wondering|can not tell)\W*$")
 _IF_OPENER = re.compile(r"(?:if|whether)\b")
@@ -503,9 +539,11 @@ def _answer_hits(answers: Mapping[str, Any], policy: Policy, happened_timing: st
     return hits, suppressed
 
 
-def _establish_facts(text: str, answers: Mapping[str, Any], policy: Policy) -> Facts:
+def _establish_facts(
+    text: str, answers: Mapping[str, Any], policy: Policy, context: RecordContext | None = None
+) -> Facts:
     body = normalise(text[:MAX_TEXT_CHARS])
-    facts = Facts(empty=not body and not answers, answers=answers, hits=[])
+    facts = Facts(empty=not body and not answers, answers=answers, hits=[], context=context)
     if len(text) > MAX_TEXT_CHARS:
         facts.notes.append(f"only the first {MAX_TEXT_CHARS} characters were assessed")
     happened = policy.timing.answers.get(answers["happened"]) if "happened" in answers else None
@@ -529,8 +567,12 @@ def _establish_facts(text: str, answers: Mapping[str, Any], policy: Policy) -> F
         assert requirement is not None
         if any(h.counts and h.tags & requirement.tags and h.timing in requirement.timing for h in hits):
             hits.extend(_find_hits(sentences, indicator, policy, joined))
-    if _probably_not_english(body):
+    detected, not_english = _language(text[:MAX_TEXT_CHARS], body, policy)
+    believed = detected.known and (detected.is_english != not_english)
+    facts.language, facts.language_name = (detected.code, detected.name) if believed else ("", "")
+    if not_english:
         # A fact the grade rules can use: a person who reads the language must review it.
+        facts.interpreter_needed = True
         hits.append(
             Hit(
                 indicator_id="lang.not_english",
@@ -544,11 +586,38 @@ def _establish_facts(text: str, answers: Mapping[str, Any], policy: Policy) -> F
                 snippet=body[:40],
             )
         )
-        facts.notes.append(NOT_ENGLISH_NOTE)
+        if believed:
+            percent = round(detected.confidence * 100)
+            facts.notes.append(LANGUAGE_NOTE.format(name=detected.name, percent=percent))
+        else:
+            facts.notes.append(NOT_ENGLISH_NOTE)
+    hits.extend(_context_hits(context, policy))
     facts.hits = _best_per_indicator(hits, policy)
     facts.scores = _scores(facts.counted, policy)
     facts.vulnerabilities = _vulnerabilities(facts.hits, policy)
+    _add_semantic(facts, sentences, policy)
     return facts
+
+
+def _add_semantic(facts: Facts, sentences: list[Sentence], policy: Policy) -> None:
+    """Lexicon ∪ semantic: categories the sentence model finds (above the policy thresholds) in
+    sentences that are not hypotheticals. Lexicon mode when the model is off or not installed."""
+    if semantic.get_encoder() is None:
+        return
+    facts.mode = semantic.MODE_SEMANTIC
+    lexicon = set(facts.vulnerabilities)
+    texts = [s.text for s in sentences if not all(c.question == "hypothetical" for c in s.clauses)]
+    facts.semantic_matches = semantic.find(texts, policy, lexicon=lexicon)
+    for match in facts.semantic_matches:
+        facts.vulnerabilities.add(match.category)
+        facts.vulnerabilities.update(policy.vulnerability_implies.get(match.category, ()))
+
+
+def _mode_line(facts: Facts, policy: Policy) -> str:
+    if facts.mode == semantic.MODE_SEMANTIC:
+        version = semantic.load_descriptions(str(semantic.config_for(policy).descriptions)).version
+        return f"mode: {facts.mode} (descriptions {version})"
+    return f"mode: {facts.mode}"
 
 
 def _scores(counted: list[Hit], policy: Policy) -> dict[str, float]:
@@ -567,6 +636,45 @@ def _vulnerabilities(hits: list[Hit], policy: Policy) -> set[str]:
     for category in list(found):
         found.update(policy.vulnerability_implies.get(category, ()))
     return found
+
+
+def _language(text: str, body: str, policy: Policy) -> tuple[language_detection.LanguageResult, bool]:
+    """The detected language, and whether the contact is not in English.
+
+    lingua decides when it is confident (`language.min_confidence` in the policy); when it is
+    unsure, or not installed, or the text is too short for it, the cheap word check decides.
+    """
+    detected = language_detection.detect_language(text)
+    if detected.known and detected.confidence >= policy.language.min_confidence:
+        return detected, not detected.is_english
+    return detected, _probably_not_english(body)
+
+
+def _context_hits(context: RecordContext | None, policy: Policy) -> list[Hit]:
+    """What our records say, as indicators: each raises risk by the policy's `context:` weights."""
+    if context is None:
+        return []
+    cfg = policy.context
+    hits: list[Hit] = []
+
+    def hit(ident: str, factor: str, weight: float, reason: str, tags: set[str], vulnerabilities=()) -> Hit:
+        return Hit(
+            indicator_id=ident, factor=factor, weight=weight, reason=reason, tags=frozenset(tags),
+            life_threat=frozenset(), vulnerabilities=tuple(vulnerabilities), timing="present",
+            snippet=reason, from_context=True,
+        )
+
+    if context.repeat_contacts_30d >= cfg.repeat_min:
+        weight = min(context.repeat_contacts_30d * cfg.repeat_weight_each, cfg.repeat_max_weight)
+        hits.append(hit("context.repeat_contacts", cfg.repeat_factor, weight, context.repeat_text(), {"repeat_contacts"}))
+    if context.open_case_same_place:
+        hits.append(hit("context.open_case_same_place", cfg.open_case_factor, cfg.open_case_weight,
+                        context.open_case_text(), {"open_case_same_place"}))
+    for marker in sorted(set(context.person_markers)):
+        hits.append(hit(f"context.marker.{marker}", cfg.marker_factor, cfg.marker_weight,
+                        f"a marker on the person's record: {marker.replace('_', ' ')}", {"person_marker"},
+                        (marker,) if cfg.marker_adds_vulnerability else ()))
+    return hits
 
 
 def _probably_not_english(body: str) -> bool:
@@ -633,18 +741,46 @@ def _level(score: float, policy: Policy) -> str:
 
 
 def _describe(hit: Hit) -> str:
+    if hit.from_context:
+        return f"{RECORDS_PREFIX}{hit.reason}"
     if hit.from_answer:
         return f"{hit.reason} (answer {hit.snippet})"
     hedge = ", not certain" if hit.uncertain else ""
     return f"{hit.reason} (\u201c{hit.snippet}\u201d, {TIMING_WORDS.get(hit.timing, hit.timing)}{hedge})"
 
 
+def _floors(facts: Facts, policy: Policy) -> list[tuple[str, str, str]]:
+    """Grades a contact may not fall below, as (grade, floor id, reason), from the policy."""
+    floors: list[tuple[str, str, str]] = []
+    if facts.interpreter_needed and policy.language.floor:
+        name = facts.language_name or "a language we could not recognise"
+        floors.append((policy.language.floor, "floor.not_english",
+                       f"written in {name}, so at least {policy.language.floor} until a person who reads it has assessed it"))
+    # The details are in the "records:" lines; this first line is also shown outside the force.
+    context, cfg = facts.context, policy.context
+    if context is not None and not facts.question_only:
+        if cfg.repeat_floor and context.repeat_contacts_30d >= cfg.repeat_floor_min:
+            floors.append((cfg.repeat_floor, "floor.repeat_contacts",
+                           f"repeated contacts in our records, so at least {cfg.repeat_floor}"))
+        if cfg.open_case_floor and context.open_case_same_place:
+            floors.append((cfg.open_case_floor, "floor.open_case_same_place",
+                           f"an open case in our records, so at least {cfg.open_case_floor}"))
+    return floors
+
+
 def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
     rule = next(r for r in policy.grade_rules if _condition_holds(r.when, facts))
-    standard = policy.service_standard(rule.grade)
-    response = rule.response or standard.response
-    standard = policy.service_standard(rule.grade, response)
-    call_999 = rule.grade == "immediate" and channel != TELEPHONE_CHANNEL
+    grade, response, rule_id, reason = rule.grade, rule.response, rule.id, rule.reason
+    rules_grade = ""
+    floors = sorted(_floors(facts, policy), key=lambda f: GRADES.index(f[0]))
+    if floors and GRADES.index(floors[0][0]) < GRADES.index(grade):
+        rules_grade = grade
+        reason = f"{floors[0][2]} (the rules alone gave {grade} by rule {rule.id}: {rule.reason})"
+        grade, response, rule_id = floors[0][0], None, floors[0][1]
+    standard = policy.service_standard(grade)
+    response = response or standard.response
+    standard = policy.service_standard(grade, response)
+    call_999 = grade == "immediate" and channel != TELEPHONE_CHANNEL
 
     counted = sorted(facts.counted, key=lambda h: (-policy.timing.multipliers.get(h.timing, 1.0) * h.weight))
     thrive: dict[str, dict[str, Any]] = {}
@@ -655,10 +791,16 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
             "reasons": [_describe(h) for h in counted if h.factor == factor],
         }
 
-    rationale = [f"Graded {rule.grade} ({response}) by rule {rule.id}: {rule.reason}"]
+    rationale = [f"Graded {grade} ({response}) by {'' if rules_grade else 'rule '}{rule_id}: {reason}"]
     if call_999:
         rationale.append(f"this is an emergency reported by {channel}, so the person is told to call 999 now")
-    rationale.extend(f"{h.factor}: {_describe(h)}" for h in counted)
+    rationale.extend(f"{h.factor}: {_describe(h)}" for h in counted if not h.from_context)
+    # Lines drawn from our records start with "records:" (context.public_rationale leaves them out).
+    rationale.extend(
+        _describe(h) + (f" (raises {h.factor} by {h.weight:g})" if h.weight else "") for h in counted if h.from_context
+    )
+    if facts.context is not None:
+        rationale.extend(f"{RECORDS_PREFIX}{line}" for line in facts.context.references)
     for hit in facts.hits:
         if hit.negated:
             rationale.append(f"not counted because it is negated: \u201c{hit.snippet}\u201d ({hit.reason})")
@@ -668,13 +810,17 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
             rationale.append(f"noted but not treated as live, it is in a question about reporting: \u201c{hit.snippet}\u201d")
     if facts.vulnerabilities:
         rationale.append("vulnerabilities: " + ", ".join(sorted(facts.vulnerabilities)))
+    rationale.extend(match.describe() for match in facts.semantic_matches)
     rationale.extend(facts.notes)
     rationale.append(f"what happens next: {standard.next_steps_text}")
+    rationale.append(_mode_line(facts, policy))
     rationale.append(f"policy {policy.version}")
 
     rules_fired = [h.indicator_id for h in facts.hits if h.counts] + [rule.id]
+    if rules_grade:
+        rules_fired.append(rule_id)
     return Assessment(
-        grade=rule.grade,
+        grade=grade,
         response=response,
         vulnerabilities=sorted(facts.vulnerabilities),
         call_999_advice=call_999,
@@ -684,6 +830,11 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
         rules_fired=rules_fired,
         next_steps=standard.next_steps_text,
         target_minutes=standard.target_minutes,
+        language=facts.language,
+        language_name=facts.language_name,
+        interpreter_needed=facts.interpreter_needed,
+        rules_grade=rules_grade,
+        mode=facts.mode,
     )
 
 

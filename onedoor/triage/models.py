@@ -42,6 +42,9 @@ class Assessment(models.Model):
     policy_version = models.CharField(max_length=40)
     # Why staff changed the grade; required whenever made_by is staff.
     reason = models.TextField(blank=True)
+    # The case's grade just before a staff assessment (blank for the engine's, and for staff
+    # assessments recorded before this field existed): the regrade report's "from".
+    previous_grade = models.CharField(max_length=20, choices=Grade.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -159,6 +159,38 @@ class QuestionConfig:
 
 
 @dataclass(frozen=True)
+class LanguageConfig:
+    """Contacts not in English: when a detected language is believed, and the cautious floor.
+
+    The defaults (used when a policy has no `language:` section, as before cam-2026.11.3) set no
+    floor, so an older policy file still grades as it did."""
+
+    min_confidence: float = 0.5  # lingua's confidence in a non-English language before we believe it
+    floor: str | None = None  # never graded below this until an interpreter has read it
+
+
+@dataclass(frozen=True)
+class ContextConfig:
+    """How what our records already hold (see onedoor.triage.context) raises risk.
+
+    The defaults (a policy without a `context:` section) name the records in the rationale but
+    change no score, vulnerability or grade."""
+
+    repeat_min: int = 1  # other contacts in the last 30 days before repeats count
+    repeat_factor: str = "risk"
+    repeat_weight_each: float = 0.0
+    repeat_max_weight: float = 3.0
+    repeat_floor_min: int = 2  # this many other contacts or more...
+    repeat_floor: str | None = None  # ...and the contact is never graded below this
+    open_case_factor: str = "risk"
+    open_case_weight: float = 0.0
+    open_case_floor: str | None = None
+    marker_factor: str = "vulnerability"
+    marker_weight: float = 0.0
+    marker_adds_vulnerability: bool = False
+
+
+@dataclass(frozen=True)
 class Policy:
     """A loaded, validated, immutable triage policy."""
 
@@ -174,6 +206,8 @@ class Policy:
     response_standards: Mapping[str, ServiceStandard]
     vulnerability_implies: Mapping[str, tuple[str, ...]]
     source: str
+    language: LanguageConfig = LanguageConfig()
+    context: ContextConfig = ContextConfig()
 
     def service_standard(self, grade: str, response: str | None = None) -> ServiceStandard:
         """The service standard for a grade; for other_resolution, optionally for one response."""
@@ -231,6 +265,8 @@ def build_policy(raw: Mapping[str, Any], *, source: str = "<memory>") -> Policy:
         response_standards=response_standards,
         vulnerability_implies=_implies(raw.get("vulnerability_implies") or {}),
         source=source,
+        language=_language(raw.get("language") or {}),
+        context=_context(raw.get("context") or {}),
     )
 
 
@@ -411,6 +447,77 @@ def _questions(raw: Mapping[str, Any]) -> QuestionConfig:
         enquiry=_compile(raw.get("enquiry") or [r"^how do i\b"], "questions enquiry"),
         preamble=_compile(raw.get("preamble") or [r"^(?:hi|hello)\b[ ,]*"], "questions preamble"),
         hearsay=_compile(raw.get("hearsay") or [r"\bon the news\b"], "questions hearsay"),
+    )
+
+
+def _floor(value: Any, where: str) -> str | None:
+    if value in (None, "", "none"):
+        return None
+    if value not in GRADES:
+        raise PolicyError(f"{where}: floor must be one of {GRADES} or none, not {value!r}")
+    return value
+
+
+def _number(raw: Mapping[str, Any], key: str, default: float, where: str, *, low: float = 0.0, high: float = 100.0) -> float:
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise PolicyError(f"{where}: {key} must be a number from {low} to {high}, not {value!r}")
+    return float(value)
+
+
+def _section(raw: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = raw.get(key) or {}
+    if not isinstance(value, Mapping):
+        raise PolicyError(f"{where}: '{key}' must be a mapping")
+    return value
+
+
+def _language(raw: Any) -> LanguageConfig:
+    if not isinstance(raw, Mapping):
+        raise PolicyError("'language' must be a mapping")
+    unknown = set(raw) - {"min_confidence", "floor"}
+    if unknown:
+        raise PolicyError(f"language: unknown key(s) {sorted(unknown)}")
+    default = LanguageConfig()
+    return LanguageConfig(
+        min_confidence=_number(raw, "min_confidence", default.min_confidence, "language", high=1.0),
+        floor=_floor(raw.get("floor", default.floor), "language"),
+    )
+
+
+def _context(raw: Any) -> ContextConfig:
+    if not isinstance(raw, Mapping):
+        raise PolicyError("'context' must be a mapping")
+    unknown = set(raw) - {"repeat_contacts", "open_case_same_place", "person_markers"}
+    if unknown:
+        raise PolicyError(f"context: unknown key(s) {sorted(unknown)}")
+    d = ContextConfig()
+    repeat = _section(raw, "repeat_contacts", "context")
+    open_case = _section(raw, "open_case_same_place", "context")
+    markers = _section(raw, "person_markers", "context")
+    for where, section, keys in (
+        ("context.repeat_contacts", repeat, {"min", "factor", "weight_each", "max_weight", "floor", "floor_min"}),
+        ("context.open_case_same_place", open_case, {"factor", "weight", "floor"}),
+        ("context.person_markers", markers, {"factor", "weight", "adds_vulnerability"}),
+    ):
+        unknown = set(section) - keys
+        if unknown:
+            raise PolicyError(f"{where}: unknown key(s) {sorted(unknown)}")
+        if section.get("factor", "risk") not in FACTORS:
+            raise PolicyError(f"{where}: factor must be one of {FACTORS}, not {section.get('factor')!r}")
+    return ContextConfig(
+        repeat_min=int(_number(repeat, "min", d.repeat_min, "context.repeat_contacts", low=1)),
+        repeat_factor=repeat.get("factor", d.repeat_factor),
+        repeat_weight_each=_number(repeat, "weight_each", d.repeat_weight_each, "context.repeat_contacts"),
+        repeat_max_weight=_number(repeat, "max_weight", d.repeat_max_weight, "context.repeat_contacts"),
+        repeat_floor_min=int(_number(repeat, "floor_min", d.repeat_floor_min, "context.repeat_contacts", low=1)),
+        repeat_floor=_floor(repeat.get("floor", d.repeat_floor), "context.repeat_contacts"),
+        open_case_factor=open_case.get("factor", d.open_case_factor),
+        open_case_weight=_number(open_case, "weight", d.open_case_weight, "context.open_case_same_place"),
+        open_case_floor=_floor(open_case.get("floor", d.open_case_floor), "context.open_case_same_place"),
+        marker_factor=markers.get("factor", d.marker_factor),
+        marker_weight=_number(markers, "weight", d.marker_weight, "context.person_markers"),
+        marker_adds_vulnerability=bool(markers.get("adds_vulnerability", d.marker_adds_vulnerability)),
     )
 
 

