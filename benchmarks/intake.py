@@ -131,6 +131,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers when starting a server")
+    parser.add_argument("--warmup", type=float, default=10, help="seconds of unmeasured load first (workers load models)")
     args = parser.parse_args()
 
     server = None
@@ -153,6 +154,8 @@ def main() -> None:
         async def get_health(client, n, i):
             return await client.get("/healthz")
 
+        if args.warmup:
+            asyncio.run(drive(url, args.warmup, args.concurrency, post_contact))
         count, errors, latencies = asyncio.run(drive(url, args.seconds, args.concurrency, post_contact))
         reports = report("reports", count, errors, latencies, args.seconds)
         count, errors, latencies = asyncio.run(drive(url, args.seconds, args.concurrency, get_health))

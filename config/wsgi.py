@@ -5,7 +5,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
-# Build the language detector (about 1-2 s) now, not on the first contact.
-from onedoor.triage.language import preload  # noqa: E402
+# Load the triage engine's models (language detector, and the sentence model where installed)
+# now, at start-up, so the first contacts do not wait seconds for them.
+from onedoor.triage.engine import warm_up  # noqa: E402
 
-preload()
+warm_up()

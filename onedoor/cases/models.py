@@ -55,6 +55,7 @@ class Case(models.Model):
     interpreter_needed = models.BooleanField(default=False)
     area = models.ForeignKey("core.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
     location_text = models.CharField(max_length=300, blank=True)
+    postcode = models.CharField(max_length=8, blank=True, db_index=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     reporter = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")

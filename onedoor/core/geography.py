@@ -8,6 +8,15 @@ from onedoor.core.models import Area
 POSTCODE = re.compile(r"\b([A-Z]{1,2})[0-9][0-9A-Z]?(?:\s*[0-9][A-Z]{2})?\b", re.IGNORECASE)
 
 
+FULL_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][0-9A-Z]?)\s*([0-9][A-Z]{2})\b", re.IGNORECASE)
+
+
+def full_postcode(text: str) -> str:
+    """The first full postcode in `text`, normalised ("EH6 5DA"), or ""."""
+    match = FULL_POSTCODE.search(text or "")
+    return f"{match.group(1).upper()} {match.group(2).upper()}" if match else ""
+
+
 def postcode_area(text: str) -> str | None:
     match = POSTCODE.search(text or "")
     return match.group(1).upper() if match else None

@@ -20,36 +20,23 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from onedoor.cases.models import OPEN_STATUSES, Case
+from onedoor.core.geography import full_postcode
 from onedoor.intake.models import Contact
+from onedoor.people.models import Person
 from onedoor.triage.context import RecordContext
 
 REPEAT_WINDOW = timedelta(days=30)
 MAX_OPEN_CASE_REFERENCES = 3
 # A full UK postcode (outward and inward code): "EH6 5DA", "g2 3ab", "EH65DA".
-_FULL_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][0-9A-Z]?)\s*([0-9][A-Z]{2})\b", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[\W_]+")
-
-
-def full_postcode(text: str) -> str:
-    """The first full postcode in `text`, normalised ("EH6 5DA"), or ""."""
-    match = _FULL_POSTCODE.search(text or "")
-    return f"{match.group(1).upper()} {match.group(2).upper()}" if match else ""
 
 
 def address_key(text: str) -> str:
     """Address text reduced for an exact comparison: lower case, words only, single spaces."""
     return " ".join(_NOT_WORD.sub(" ", (text or "").lower()).split())
-
-
-def _contacts_with_postcode(queryset, postcode: str):
-    """Rows of `queryset` whose location_text holds `postcode`, however it was spaced or cased."""
-    outward, inward = postcode.split()
-    candidates = queryset.filter(location_text__icontains=inward).filter(location_text__icontains=outward)
-    return [row for row in candidates if full_postcode(row.location_text) == postcode]
 
 
 def record_context_for(message, *, case: Case | None = None, received_at: datetime | None = None) -> RecordContext:
@@ -58,22 +45,25 @@ def record_context_for(message, *, case: Case | None = None, received_at: dateti
     postcode = full_postcode(message.location_text)
     reporter = None if message.anonymous else message.reporter
 
-    recent = Contact.objects.filter(received_at__gte=now - REPEAT_WINDOW, received_at__lte=now)
+    recent = Contact.objects.filter(received_at__gte=now - REPEAT_WINDOW, received_at__lte=now).order_by()
     if case is not None:
         recent = recent.exclude(case=case)  # further contacts about the same matter are not repeats
     matched: set[int] = set()
     about: list[str] = []
     if postcode:
-        ids = {c.pk for c in _contacts_with_postcode(recent.only("pk", "location_text"), postcode)}
+        ids = set(recent.filter(postcode=postcode).values_list("pk", flat=True))
         if ids:
             about.append(f"about {postcode}")
             matched |= ids
+    # Two indexed steps (people, then their contacts) rather than one join: the planner's guess
+    # for the join turned a lookup into a nested scan of every recent contact.
     for field, value, words in (
-        ("reporter__email__iexact", reporter.email if reporter else "", "the same email address"),
-        ("reporter__phone", reporter.phone if reporter else "", "the same phone number"),
+        ("email", (reporter.email or "").strip().lower() if reporter else "", "the same email address"),
+        ("phone", reporter.phone if reporter else "", "the same phone number"),
     ):
         if value:
-            ids = set(recent.filter(Q(**{field: value})).values_list("pk", flat=True))
+            people = list(Person.objects.filter(**{field: value}).values_list("pk", flat=True)[:1000])
+            ids = set(recent.filter(reporter_id__in=people).values_list("pk", flat=True)) if people else set()
             if ids:
                 about.append(f"from {words}")
                 matched |= ids
@@ -83,7 +73,7 @@ def record_context_for(message, *, case: Case | None = None, received_at: dateti
         open_cases = open_cases.exclude(pk=case.pk)
     same_place: list[Case] = []
     if postcode:
-        same_place = _contacts_with_postcode(open_cases.only("pk", "public_reference", "location_text"), postcode)
+        same_place = list(open_cases.filter(postcode=postcode).only("pk", "public_reference"))
     key = address_key(message.location_text)
     if not same_place and len(key) >= 8:
         candidates = open_cases.filter(location_text__iexact=message.location_text.strip())

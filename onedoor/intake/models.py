@@ -10,6 +10,8 @@ class Contact(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     when_text = models.CharField(max_length=200, blank=True)
     location_text = models.CharField(max_length=300, blank=True)
+    # The full postcode in location_text, normalised ("EH6 5DA"), so repeat contact is one index lookup.
+    postcode = models.CharField(max_length=8, blank=True, db_index=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     reporter = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts")

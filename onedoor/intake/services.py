@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from onedoor.audit.services import audit_record
 from onedoor.cases.models import Case, CaseEvent
 from onedoor.cases.services import secret_code_new, secret_hash, tracking_token_new
-from onedoor.core.geography import area_for_location
+from onedoor.core.geography import area_for_location, full_postcode
 from onedoor.core.references import reference_display, reference_generate
 from onedoor.intake.context import record_context_for
 from onedoor.intake.models import Contact
@@ -98,7 +98,7 @@ def _reporter_person(reporter: Reporter | None) -> Person | None:
         return None
     return Person.objects.create(
         name=reporter.name,
-        email=reporter.email,
+        email=reporter.email.strip().lower(),
         phone=reporter.phone,
         preferred_contact=reporter.preferred_contact,
         preferred_language=reporter.preferred_language,
@@ -157,6 +157,7 @@ def _store_contact(*, case: Case, message: InboundMessage, reporter: Person | No
         answers=message.answers or {},
         when_text=message.when_text[:200],
         location_text=message.location_text[:300],
+        postcode=full_postcode(message.location_text),
         latitude=message.latitude,
         longitude=message.longitude,
         reporter=reporter,
@@ -231,6 +232,7 @@ def _receive(*, message: InboundMessage, actor_label: str, request) -> IntakeRes
         interpreter_needed=result.interpreter_needed,
         area=area,
         location_text=message.location_text[:300],
+        postcode=full_postcode(message.location_text),
         latitude=message.latitude,
         longitude=message.longitude,
         reporter=reporter,
@@ -340,8 +342,9 @@ def contact_add_to_case(*, case: Case, message: InboundMessage, actor_label: str
         update_fields += ["grade", "grade_rank", "response", "due_at"]
     if message.location_text and not case.location_text:
         case.location_text = message.location_text[:300]
+        case.postcode = full_postcode(message.location_text)
         case.area = case.area or area_for_location(message.location_text)
-        update_fields += ["location_text", "area"]
+        update_fields += ["location_text", "postcode", "area"]
     if message.latitude is not None and case.latitude is None:
         case.latitude, case.longitude = message.latitude, message.longitude
         update_fields += ["latitude", "longitude"]

@@ -839,3 +839,8 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
 
 
 assert set(GRADES) == {"immediate", "prompt", "standard", "other_resolution"}
+
+
+def warm_up() -> None:
+    """Load everything assess() loads lazily (policy, language detector, sentence model)."""
+    assess(text="Someone broke into my car last night and took my bag.", channel="web")
