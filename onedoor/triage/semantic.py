@@ -259,7 +259,7 @@ def get_encoder() -> Encoder | None:
             import torch
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
-            logger.info("triage semantic layer unavailable (%s); lexicon mode", exc)
+            logger.info("triage semantic layer unavailable (%s); lexicon mode (make install ML=1 adds it)", exc)
             _load_failed = True
             return None
         try:
