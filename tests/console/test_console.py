@@ -149,3 +149,12 @@ def test_a_closed_case_cannot_be_regraded(submit_contact, make_user):
     case_change_status(case=case, actor=actor, status="closed")
     with pytest.raises(ValidationError):
         case_regrade(case=case, actor=actor, grade="immediate", reason="late info")
+
+
+def test_a_contact_not_in_english_shows_an_interpreter_tag_in_the_queue_and_case(staff_client, submit_contact):
+    case = submit_contact("Ktoś ukradł mój rower sprzed sklepu wczoraj wieczorem. Proszę o pomoc.").case
+    assert case.interpreter_needed and case.language == "pl"
+    client = staff_client()
+    assert "Interpreter: Polish" in client.get("/console/queue/").content.decode()
+    client.post(f"/console/cases/{case.public_reference}/justify/", {"justification": "Queue work"})
+    assert "Interpreter needed: Polish" in client.get(f"/console/cases/{case.public_reference}/").content.decode()

@@ -94,3 +94,11 @@ def grade_label(grade) -> str:
     from onedoor.triage.models import Grade
 
     return Grade(grade).label if grade in Grade.values else "–"
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """"Polish" for "pl"; "not recognised" when the detector could not tell."""
+    from onedoor.triage.language import NAMES
+
+    return NAMES.get(code, code) if code else _("language not recognised")
