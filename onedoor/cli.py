@@ -3,7 +3,7 @@
 import os
 import sys
 
-HYPHENATED = {"triage-eval": "triage_eval"}
+HYPHENATED = {"triage-eval": "triage_eval", "triage-train": "triage_train"}
 
 
 def main() -> None:

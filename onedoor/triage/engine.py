@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from onedoor.triage import language as language_detection
-from onedoor.triage import semantic
+from onedoor.triage import learned, semantic
 from onedoor.triage.context import RECORDS_PREFIX, RecordContext
 from onedoor.triage.policy import (
     GRADES,
@@ -76,7 +76,8 @@ class Assessment:
     language: str = ""
     language_name: str = ""
     interpreter_needed: bool = False
-    # The grade the rules alone gave, when a floor (language, records) raised it; else "".
+    # The grade the rules alone gave, when the learned layer or a floor (language, records)
+    # changed it; else "".
     rules_grade: str = ""
     # "lexicon" (policy patterns only) or "lexicon+semantic" (with the sentence model; see
     # onedoor.triage.semantic). Also the last-but-one line of the rationale.
@@ -168,6 +169,10 @@ class Facts:
     context: RecordContext | None = None
     mode: str = semantic.MODE_LEXICON
     semantic_matches: list[semantic.SemanticMatch] = field(default_factory=list)
+    # The learned layer's reading (onedoor.triage.learned), when the policy has a model and the
+    # sentence model is installed; its vulnerabilities are added after the rules have graded.
+    learned: learned.Prediction | None = None
+    learned_vulnerabilities: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def counted(self) -> list[Hit]:
@@ -248,7 +253,12 @@ _CONTRACTIONS = (
     (re.compile(r"'re\b"), " are"),
     (re.compile(r"'ve\b"), " have"),
     (re.compile(r"'ll\b"), " will"),
+    # "I'd met him" is "I had"; "I'd like" is "I would".
+    (re.compile(r"\b(i|you|he|she|we|they)'d (?=(?:just |already |never |not |only )?(?:been|had|gone|done|seen|met|got|left|taken|told|given|made|said|found|lost|heard|known|bought|sent|put|come|run|become|\w+ed)\b)"), r"\1 had "),
     (re.compile(r"\b(i|you|he|she|we|they)'d\b"), r"\1 would"),
+    # Support services whose names contain words the indicators look for ("Rape Crisis",
+    # "Women's Aid", "Missing People") are not offences or missing people.
+    (re.compile(r"\b(?:rape crisis(?: scotland)?|(?:scottish )?women's aid|victim support(?: scotland)?|missing people(?: charity)?|age scotland|age uk)\b"), "a support service"),
 )
 _AGE_YO = re.compile(r"\b(\d{1,3}) ?(?:yo|y/o|yrs? old)\b")
 _W_SLASH = re.compile(r"\bw/")
@@ -595,11 +605,11 @@ def _establish_facts(
     facts.hits = _best_per_indicator(hits, policy)
     facts.scores = _scores(facts.counted, policy)
     facts.vulnerabilities = _vulnerabilities(facts.hits, policy)
-    _add_semantic(facts, sentences, policy)
+    _add_semantic(facts, sentences, policy, text[:MAX_TEXT_CHARS])
     return facts
 
 
-def _add_semantic(facts: Facts, sentences: list[Sentence], policy: Policy) -> None:
+def _add_semantic(facts: Facts, sentences: list[Sentence], policy: Policy, raw_text: str = "") -> None:
     """Lexicon ∪ semantic: categories the sentence model finds (above the policy thresholds) in
     sentences that are not hypotheticals. Lexicon mode when the model is off or not installed."""
     if semantic.get_encoder() is None:
@@ -611,12 +621,49 @@ def _add_semantic(facts: Facts, sentences: list[Sentence], policy: Policy) -> No
     for match in facts.semantic_matches:
         facts.vulnerabilities.add(match.category)
         facts.vulnerabilities.update(policy.vulnerability_implies.get(match.category, ()))
+    model = learned.model_for(policy)
+    if model is None or facts.empty:
+        return
+    if facts.interpreter_needed:
+        # The sentence model reads English: its guess at other languages is noise. The rules'
+        # foreign-language words and the language floor decide, and a person reviews it.
+        facts.notes.append("learned: not used, the model reads English only")
+        return
+    facts.learned = learned.predict(raw_text, texts, model)
+
+
+def _apply_learned(facts: Facts, grade: str, policy: Policy) -> tuple[str, str] | None:
+    """The learned layer's grade, as (grade, rule id), when it changes the rules' grade; and
+    its vulnerabilities added to the facts. The rules' `immediate` always stands."""
+    prediction = facts.learned
+    if prediction is None:
+        return None
+    config = learned.config_for(policy)
+    for category, p in sorted(prediction.vulnerability_probabilities.items()):
+        if p >= config.vulnerability_threshold and category not in facts.vulnerabilities:
+            facts.learned_vulnerabilities.append((category, p))
+            facts.vulnerabilities.add(category)
+            facts.vulnerabilities.update(policy.vulnerability_implies.get(category, ()))
+    if config.grade != "decide" or grade == "immediate":
+        return None
+    if prediction.grade_probabilities.get("immediate", 0.0) >= config.immediate_threshold:
+        return "immediate", "learned.immediate"
+    if prediction.grade != grade:
+        return prediction.grade, "learned.grade"
+    return None
+
+
+def _learned_line(prediction: learned.Prediction) -> str:
+    ranked = sorted(prediction.grade_probabilities.items(), key=lambda item: -item[1])
+    shares = ", ".join(f"{g} {learned.describe_probability(p)}" for g, p in ranked)
+    return f"learned: reviewers graded contacts like this {shares} (model {prediction.model_version})"
 
 
 def _mode_line(facts: Facts, policy: Policy) -> str:
     if facts.mode == semantic.MODE_SEMANTIC:
         version = semantic.load_descriptions(str(semantic.config_for(policy).descriptions)).version
-        return f"mode: {facts.mode} (descriptions {version})"
+        model = f", learned model {facts.learned.model_version}" if facts.learned is not None else ""
+        return f"mode: {facts.mode} (descriptions {version}{model})"
     return f"mode: {facts.mode}"
 
 
@@ -772,10 +819,25 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
     rule = next(r for r in policy.grade_rules if _condition_holds(r.when, facts))
     grade, response, rule_id, reason = rule.grade, rule.response, rule.id, rule.reason
     rules_grade = ""
+    by_model = _apply_learned(facts, grade, policy)
+    if by_model is not None:
+        rules_grade = grade
+        assert facts.learned is not None
+        share = learned.describe_probability(facts.learned.grade_probabilities[by_model[0]])
+        why = (
+            f"the learned model gives immediate {share}, at or above the policy's threshold for an emergency"
+            if by_model[1] == "learned.immediate"
+            else f"reviewers graded contacts like this {by_model[0]} ({share})"
+        )
+        reason = f"{why} (the rules alone gave {grade} by rule {rule.id}: {rule.reason})"
+        grade, response, rule_id = by_model[0], None, by_model[1]
     floors = sorted(_floors(facts, policy), key=lambda f: GRADES.index(f[0]))
     if floors and GRADES.index(floors[0][0]) < GRADES.index(grade):
-        rules_grade = grade
-        reason = f"{floors[0][2]} (the rules alone gave {grade} by rule {rule.id}: {rule.reason})"
+        if by_model is None:
+            reason = f"{floors[0][2]} (the rules alone gave {grade} by rule {rule.id}: {rule.reason})"
+        else:
+            reason = f"{floors[0][2]} (before it: {grade} by {rule_id}: {reason})"
+        rules_grade = rules_grade or grade
         grade, response, rule_id = floors[0][0], None, floors[0][1]
     standard = policy.service_standard(grade)
     response = response or standard.response
@@ -811,13 +873,20 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
     if facts.vulnerabilities:
         rationale.append("vulnerabilities: " + ", ".join(sorted(facts.vulnerabilities)))
     rationale.extend(match.describe() for match in facts.semantic_matches)
+    rationale.extend(
+        f"learned vulnerability: {category} ({learned.describe_probability(p)})" for category, p in facts.learned_vulnerabilities
+    )
+    if facts.learned is not None:
+        rationale.append(_learned_line(facts.learned))
     rationale.extend(facts.notes)
     rationale.append(f"what happens next: {standard.next_steps_text}")
     rationale.append(_mode_line(facts, policy))
     rationale.append(f"policy {policy.version}")
 
     rules_fired = [h.indicator_id for h in facts.hits if h.counts] + [rule.id]
-    if rules_grade:
+    if by_model is not None:
+        rules_fired.append(by_model[1])
+    if rules_grade and rule_id != rules_fired[-1]:
         rules_fired.append(rule_id)
     return Assessment(
         grade=grade,

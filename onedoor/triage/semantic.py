@@ -387,11 +387,21 @@ def contact_sentences(text: str, policy: Policy) -> list[str]:
     return [s.text for s in sentences if not all(c.question == "hypothetical" for c in s.clauses)]
 
 
+def whole_text(text: str) -> str:
+    """The whole message as the learned layer embeds it (onedoor.triage.learned)."""
+    return (text or "").strip()[:4000] or "(empty)"
+
+
 def warm_texts(texts: Iterable[str], policy: Policy) -> int:
-    """``warm()`` for raw contact texts: embed all their sentences in one batch."""
-    if get_encoder() is None:
+    """``warm()`` for raw contact texts: embed all their sentences, and each whole message for
+    the learned layer, in one batch."""
+    encoder = get_encoder()
+    if encoder is None:
         return 0
-    return warm((contact_sentences(t, policy) for t in texts), policy)
+    texts = list(texts)
+    wholes = list(dict.fromkeys(whole_text(t) for t in texts))[: CACHE_SIZE // 2]
+    encoder.embed(wholes)
+    return len(wholes) + warm((contact_sentences(t, policy) for t in texts), policy)
 
 
 def clear_cache() -> None:

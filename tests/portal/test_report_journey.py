@@ -75,7 +75,7 @@ def test_skipping_ahead_by_url_goes_back_to_the_first_question(client):
 
 
 def test_saying_someone_is_in_danger_shows_call_999_at_once_and_saves_the_report(client):
-    client.post("/report/what-happened/", {"text": "My neighbour is shouting at his wife"})
+    client.post("/report/what-happened/", {"text": "I want to report something about my neighbour"})
     client.post("/report/when/", {"happened": "now"})
     client.post("/report/where/", {"location_text": "EH6 5DA"})
     response = client.post("/report/in-danger/", {"answer": "yes"})

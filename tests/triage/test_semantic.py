@@ -49,7 +49,7 @@ def test_the_model_loads_offline_from_the_package(model, monkeypatch):
     assert model.load_seconds > 0
     vectors = model.embed(["a child is alone", "a child is alone"])
     assert tuple(vectors.shape) == (2, 384)
-    assert abs(float(vectors[0] @ vectors[0]) - 1.0) < 1e-3  # normalised
+    assert abs(float(vectors[0] @ vectors[0]) - 1.0) < 1e-2  # normalised (bfloat16 where the CPU has it)
 
 
 def test_a_paraphrase_the_lexicon_misses_is_found(model, monkeypatch):
@@ -94,7 +94,8 @@ def test_hypotheticals_are_not_compared(model):
 
 def test_warm_embeds_many_contacts_in_one_batch(model):
     semantic.clear_cache()
-    assert semantic.warm_texts([PARAPHRASE, "my bike was stolen from the station yesterday"], load_policy()) == 2
+    # two sentences, and the two whole messages for the learned layer
+    assert semantic.warm_texts([PARAPHRASE, "my bike was stolen from the station yesterday"], load_policy()) == 4
     assert "child_at_risk" in assess(text=PARAPHRASE, channel="web").vulnerabilities
 
 

@@ -1,0 +1,432 @@
+"""The learned layer: grade and vulnerability classifiers trained on reviewed, labelled contacts.
+
+The rules in ``policy.yaml`` read the words they were written for; contacts written by other
+people say the same things in other words. This layer reads the *meaning* of a contact with the
+sentence model (``onedoor.triage.semantic``) and asks what grade and vulnerabilities reviewers
+gave contacts like it. It is plain logistic regression over two sentence-model vectors (the
+whole message, and the mean of its sentences), so the model is a small JSON file of weights
+(``learned_model.json``) with the training files, their hashes, the settings and the
+cross-validated scores it was built with: it can be audited, diffed and rebuilt
+(``onedoor triage-train``), and nothing is downloaded.
+
+How it is used is policy (the ``learned:`` section of ``policy.yaml``), never the model's own
+choice:
+
+- the rules' safety overrides always stand: a contact the rules grade ``immediate`` stays so;
+- a contact the model thinks is an emergency with probability >= ``immediate_threshold`` is
+  graded ``immediate`` (a safety net for emergencies the rules' words missed);
+- otherwise, with ``grade: decide``, the model's most likely grade is the grade and the rules'
+  grade is named beside it in the rationale (``grade: advise`` only names it);
+- vulnerabilities the model gives probability >= ``vulnerability_threshold`` are added to the
+  lexicon's and the descriptions' (never removed);
+- floors (language, records) apply after all of this.
+
+Without the sentence model (lexicon mode) the layer is off and the rules decide alone.
+Training needs scikit-learn (the ``ml`` extra); using a trained model needs only numpy.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from onedoor.triage import semantic
+from onedoor.triage.policy import DEFAULT_POLICY_PATH, GRADES, VULNERABILITIES, Policy, PolicyError
+
+logger = logging.getLogger(__name__)
+DEFAULT_MODEL = Path(__file__).with_name("learned_model.json")
+FEATURES = "minilm-whole+sentence-mean/v1"
+MAX_SENTENCES = 48  # sentences averaged for the second vector (long emails: the first 48)
+MODEL_FORMAT = 1
+# "off" turns the layer off (the rules decide alone); "auto" (default) uses it where the policy
+# has a model and the sentence model is installed. Read on every call, for tests.
+ENV_SWITCH = "ONEDOOR_TRIAGE_LEARNED"
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class LearnedConfig:
+    """The ``learned:`` section of a policy."""
+
+    model: Path | None = None  # None: the layer is off
+    grade: str = "decide"  # "decide" | "advise"
+    immediate_threshold: float = 0.45
+    vulnerability_threshold: float = 0.7
+
+    @property
+    def enabled(self) -> bool:
+        return self.model is not None
+
+
+def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.parent) -> LearnedConfig:
+    """Validate a ``learned:`` section; a mistake fails with a message naming the key."""
+    known = {"model", "grade", "immediate_threshold", "vulnerability_threshold"}
+    unknown = set(raw) - known
+    if unknown:
+        raise PolicyError(f"learned: unknown key(s) {sorted(unknown)}")
+    if not raw.get("model"):
+        return LearnedConfig()
+    grade = raw.get("grade", "decide")
+    if grade not in ("decide", "advise"):
+        raise PolicyError(f"learned.grade must be 'decide' or 'advise', not {grade!r}")
+    for key in ("immediate_threshold", "vulnerability_threshold"):
+        value = raw.get(key, getattr(LearnedConfig, key))
+        if not isinstance(value, int | float) or not 0 < value <= 1:
+            raise PolicyError(f"learned.{key} must be a number in (0, 1], not {value!r}")
+    model = Path(raw["model"])
+    if not model.is_absolute():
+        beside = base / model
+        # A policy copied elsewhere without its model uses the bundled one.
+        model = beside if beside.is_file() or model.name != DEFAULT_MODEL.name else DEFAULT_MODEL
+    return LearnedConfig(
+        model=model,
+        grade=grade,
+        immediate_threshold=float(raw.get("immediate_threshold", LearnedConfig.immediate_threshold)),
+        vulnerability_threshold=float(raw.get("vulnerability_threshold", LearnedConfig.vulnerability_threshold)),
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _config_from_file(path: str) -> LearnedConfig:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle) or {}
+    except (OSError, yaml.YAMLError):
+        return LearnedConfig()  # the policy loader reports unreadable files
+    section = raw.get("learned") if isinstance(raw, dict) else None
+    return build_config(section or {}, base=Path(path).parent)
+
+
+def config_for(policy: Policy) -> LearnedConfig:
+    """The learned-layer configuration of a loaded policy (off for policies built in memory)."""
+    if not policy.source or not Path(policy.source).is_file():
+        return LearnedConfig()
+    return _config_from_file(policy.source)
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class LearnedModel:
+    version: str
+    features: str
+    grades: tuple[str, ...]
+    grade_weights: Any  # numpy (classes x features)
+    grade_bias: Any  # numpy (classes,)
+    vulnerabilities: tuple[str, ...]
+    vulnerability_weights: Any  # numpy (categories x features)
+    vulnerability_bias: Any
+    card: Mapping[str, Any]  # training files, counts, settings, cross-validated scores
+
+
+class ModelError(ValueError):
+    """A model file that cannot be used (missing, malformed, or for other features)."""
+
+
+@functools.lru_cache(maxsize=8)
+def load_model(path: str) -> LearnedModel:
+    import numpy as np
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            raw = json.load(handle)
+    except (OSError, json.JSONDecodeError) as error:
+        raise ModelError(f"cannot read learned model {path}: {error}") from error
+    try:
+        if raw["format"] != MODEL_FORMAT or raw["features"] != FEATURES:
+            raise ModelError(f"{path}: format {raw['format']}/{raw['features']} is not {MODEL_FORMAT}/{FEATURES}")
+        grades = tuple(raw["grade"]["classes"])
+        vulns = tuple(raw["vulnerability"]["classes"])
+        if set(grades) != set(GRADES) or not set(vulns) <= set(VULNERABILITIES):
+            raise ModelError(f"{path}: unknown grades or vulnerabilities")
+        model = LearnedModel(
+            version=str(raw["version"]),
+            features=raw["features"],
+            grades=grades,
+            grade_weights=np.asarray(raw["grade"]["weights"], dtype=np.float32),
+            grade_bias=np.asarray(raw["grade"]["bias"], dtype=np.float32),
+            vulnerabilities=vulns,
+            vulnerability_weights=np.asarray(raw["vulnerability"]["weights"], dtype=np.float32),
+            vulnerability_bias=np.asarray(raw["vulnerability"]["bias"], dtype=np.float32),
+            card=raw.get("card") or {},
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        if isinstance(error, ModelError):
+            raise
+        raise ModelError(f"{path}: malformed learned model ({error})") from error
+    width = model.grade_weights.shape[-1]
+    if model.grade_weights.shape != (len(grades), width) or model.vulnerability_weights.shape != (len(vulns), width):
+        raise ModelError(f"{path}: weight shapes do not match the classes")
+    return model
+
+
+@dataclass(frozen=True)
+class Prediction:
+    model_version: str
+    grade_probabilities: Mapping[str, float]
+    vulnerability_probabilities: Mapping[str, float]
+
+    @property
+    def grade(self) -> str:
+        return max(self.grade_probabilities, key=self.grade_probabilities.__getitem__)
+
+
+def vectors(texts: Sequence[str], sentence_lists: Sequence[Sequence[str]]) -> Any | None:
+    """The feature vectors of contacts (numpy, one row each), or None without the model.
+
+    Each row is [embedding of the whole message, mean embedding of its sentences], each part
+    unit length. `sentence_lists` are the sentences as the engine reads them
+    (``semantic.contact_sentences``).
+    """
+    import numpy as np
+
+    encoder = semantic.get_encoder()
+    if encoder is None:
+        return None
+    wholes = [semantic.whole_text(t) for t in texts]
+    sentence_lists = [list(s[:MAX_SENTENCES]) or [w] for s, w in zip(sentence_lists, wholes, strict=True)]
+    flat = list(dict.fromkeys([*wholes, *(s for sl in sentence_lists for s in sl)]))
+    rows = {text: row for text, row in zip(flat, _as_numpy(encoder.embed(flat)), strict=True)}
+    out = []
+    for whole, sentences in zip(wholes, sentence_lists, strict=True):
+        mean = np.mean([rows[s] for s in sentences], axis=0)
+        out.append(np.concatenate([_unit(rows[whole]), _unit(mean)]))
+    return np.asarray(out, dtype=np.float32)
+
+
+def _as_numpy(tensor: Any) -> Any:
+    import numpy as np
+
+    if hasattr(tensor, "detach"):
+        tensor = tensor.detach().float().cpu().numpy()
+    return np.asarray(tensor, dtype=np.float32)
+
+
+def _unit(vector: Any) -> Any:
+    import numpy as np
+
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
+def predict(text: str, sentences: Sequence[str], model: LearnedModel) -> Prediction | None:
+    """What reviewers graded contacts like this one; None without the sentence model."""
+    import numpy as np
+
+    features = vectors([text], [sentences])
+    if features is None:
+        return None
+    row = features[0]
+    logits = model.grade_weights @ row + model.grade_bias
+    logits = logits - logits.max()
+    probabilities = np.exp(logits) / np.exp(logits).sum()
+    vuln = 1.0 / (1.0 + np.exp(-(model.vulnerability_weights @ row + model.vulnerability_bias)))
+    return Prediction(
+        model_version=model.version,
+        grade_probabilities={g: round(float(p), 4) for g, p in zip(model.grades, probabilities, strict=True)},
+        vulnerability_probabilities={v: round(float(p), 4) for v, p in zip(model.vulnerabilities, vuln, strict=True)},
+    )
+
+
+def model_for(policy: Policy) -> LearnedModel | None:
+    """The policy's learned model, or None when the policy has none or it cannot be loaded (the
+    rules then decide alone, logged once: a broken model file must not stop intake)."""
+    config = config_for(policy)
+    if not config.enabled or switched_off():
+        return None
+    try:
+        return load_model(str(config.model))
+    except ModelError as error:
+        _warn_once(str(error))
+        return None
+
+
+def switched_off() -> bool:
+    """Whether ONEDOOR_TRIAGE_LEARNED=off turns the layer off."""
+    return os.environ.get(ENV_SWITCH, "auto").strip().lower() == "off"
+
+
+@functools.lru_cache(maxsize=8)
+def _warn_once(message: str) -> None:
+    logger.error("triage learned layer off: %s", message)
+
+
+# --------------------------------------------------------------------------- training
+
+
+def file_digest(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_labelled(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
+    """Labelled contacts (the dev.jsonl format) from several files, each tagged with its file."""
+    records: list[dict[str, Any]] = []
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                    expected = record["expected"]
+                    if expected["grade"] not in GRADES:
+                        raise ValueError(f"unknown grade {expected['grade']!r}")
+                    unknown = set(expected.get("vulnerabilities") or ()) - set(VULNERABILITIES)
+                    if unknown:
+                        raise ValueError(f"unknown vulnerabilities {sorted(unknown)}")
+                    if not isinstance(record.get("text"), str):
+                        raise ValueError("text must be a string")
+                except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+                    raise ValueError(f"{path}:{number}: not a labelled contact ({error})") from error
+                record["_file"] = Path(path).name
+                records.append(record)
+    return records
+
+
+def _fit(features: Any, records: Sequence[Mapping[str, Any]], c: float) -> dict[str, Any]:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    y = np.array([GRADES.index(r["expected"]["grade"]) for r in records])
+    grade_model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(features, y)
+    # sklearn orders classes by label; ours are GRADES indices present in the data.
+    classes = [GRADES[i] for i in grade_model.classes_]
+    if classes != list(GRADES):
+        raise ValueError(f"the training data must contain every grade; it has {classes}")
+    vuln_weights, vuln_bias, vuln_classes = [], [], []
+    for category in VULNERABILITIES:
+        target = np.array([category in (r["expected"].get("vulnerabilities") or ()) for r in records], dtype=int)
+        if target.sum() < 3:
+            continue  # too few examples to learn from
+        model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(features, target)
+        vuln_classes.append(category)
+        vuln_weights.append(model.coef_[0])
+        vuln_bias.append(model.intercept_[0])
+    return {
+        "grade": {"classes": classes, "weights": grade_model.coef_, "bias": grade_model.intercept_},
+        "vulnerability": {"classes": vuln_classes, "weights": np.array(vuln_weights), "bias": np.array(vuln_bias)},
+    }
+
+
+def _as_model(fitted: Mapping[str, Any], version: str) -> LearnedModel:
+    return LearnedModel(
+        version=version, features=FEATURES, grades=tuple(fitted["grade"]["classes"]),
+        grade_weights=fitted["grade"]["weights"], grade_bias=fitted["grade"]["bias"],
+        vulnerabilities=tuple(fitted["vulnerability"]["classes"]),
+        vulnerability_weights=fitted["vulnerability"]["weights"], vulnerability_bias=fitted["vulnerability"]["bias"],
+        card={},
+    )
+
+
+def _probabilities(features: Any, model: LearnedModel) -> tuple[Any, Any]:
+    import numpy as np
+
+    logits = features @ model.grade_weights.T + model.grade_bias
+    logits = logits - logits.max(axis=1, keepdims=True)
+    grade = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    vuln = 1.0 / (1.0 + np.exp(-(features @ model.vulnerability_weights.T + model.vulnerability_bias)))
+    return grade, vuln
+
+
+def cross_validate(
+    features: Any, records: Sequence[Mapping[str, Any]], *, c: float, immediate_threshold: float,
+    vulnerability_threshold: float,
+) -> dict[str, Any]:
+    """Leave-one-file-out: train on every other file, score the file left out (the model alone,
+    without the rules). Files written by different people make this an honest estimate of how
+    the model does on contacts written by someone new."""
+    import numpy as np
+
+    files = sorted({r["_file"] for r in records})
+    by_file: dict[str, Any] = {}
+    for name in files:
+        train = [i for i, r in enumerate(records) if r["_file"] != name]
+        test = [i for i, r in enumerate(records) if r["_file"] == name]
+        try:
+            model = _as_model(_fit(features[train], [records[i] for i in train], c), "cv")
+        except ValueError:
+            continue
+        grade_p, vuln_p = _probabilities(features[test], model)
+        predicted = [
+            "immediate" if g[model.grades.index("immediate")] >= immediate_threshold else model.grades[int(np.argmax(g))]
+            for g in grade_p
+        ]
+        expected = [records[i]["expected"]["grade"] for i in test]
+        immediate = [p for p, e in zip(predicted, expected, strict=True) if e == "immediate"]
+        tp = fp = fn = 0
+        for row, i in zip(vuln_p, test, strict=True):
+            found = {v for v, p in zip(model.vulnerabilities, row, strict=True) if p >= vulnerability_threshold}
+            truth = set(records[i]["expected"].get("vulnerabilities") or ())
+            tp, fp, fn = tp + len(found & truth), fp + len(found - truth), fn + len(truth - found)
+        by_file[name] = {
+            "contacts": len(test),
+            "exact": round(sum(p == e for p, e in zip(predicted, expected, strict=True)) / len(test), 3),
+            "immediate_recall": round(immediate.count("immediate") / len(immediate), 3) if immediate else None,
+            "vulnerability_f1": round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else None,
+        }
+    return by_file
+
+
+def train(
+    paths: Sequence[str | Path], *, version: str, c: float = 4.0, immediate_threshold: float = 0.45,
+    vulnerability_threshold: float = 0.7, cross_validation: bool = True,
+) -> dict[str, Any]:
+    """Train on labelled files; returns the model as a JSON-ready mapping (with its card)."""
+    records = read_labelled(paths)
+    if not records:
+        raise ValueError("no labelled contacts to train on")
+    policy_path = str(DEFAULT_POLICY_PATH)
+    from onedoor.triage.policy import load_policy
+
+    policy = load_policy(policy_path)
+    features = vectors([r["text"] for r in records], [semantic.contact_sentences(r["text"], policy) for r in records])
+    if features is None:
+        raise RuntimeError("training needs the sentence model: install it with `make install ML=1`")
+    fitted = _fit(features, records, c)
+    card: dict[str, Any] = {
+        "trained_on": [
+            {"file": Path(p).name, "sha256": file_digest(p), "contacts": sum(r["_file"] == Path(p).name for r in records)}
+            for p in paths
+        ],
+        "contacts": len(records),
+        "grades": {g: sum(r["expected"]["grade"] == g for r in records) for g in GRADES},
+        "settings": {"C": c, "class_weight": "balanced", "immediate_threshold": immediate_threshold,
+                     "vulnerability_threshold": vulnerability_threshold},
+    }
+    if cross_validation:
+        card["leave_one_file_out"] = cross_validate(
+            features, records, c=c, immediate_threshold=immediate_threshold,
+            vulnerability_threshold=vulnerability_threshold,
+        )
+
+    def rounded(array: Any) -> Any:
+        return [[round(float(x), 6) for x in row] for row in array] if array.ndim == 2 else [round(float(x), 6) for x in array]
+
+    return {
+        "format": MODEL_FORMAT,
+        "version": version,
+        "features": FEATURES,
+        "grade": {"classes": fitted["grade"]["classes"], "weights": rounded(fitted["grade"]["weights"]),
+                  "bias": rounded(fitted["grade"]["bias"])},
+        "vulnerability": {"classes": fitted["vulnerability"]["classes"],
+                          "weights": rounded(fitted["vulnerability"]["weights"]),
+                          "bias": rounded(fitted["vulnerability"]["bias"])},
+        "card": card,
+    }
+
+
+def describe_probability(p: float) -> str:
+    return f"{round(p * 100) if not math.isnan(p) else 0}%"

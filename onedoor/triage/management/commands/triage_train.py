@@ -1,0 +1,75 @@
+"""onedoor triage-train FILE.jsonl [FILE.jsonl ...] --model-version V [--out PATH]
+
+Train the triage engine's learned layer (onedoor.triage.learned) on labelled contacts and write
+the model (weights, training files with their SHA-256, settings and leave-one-file-out scores)
+as JSON. Needs the sentence model and scikit-learn (`make install ML=1`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from onedoor.triage import learned, semantic
+from onedoor.triage.management.commands.triage_eval import read_labelled
+
+
+class Command(BaseCommand):
+    help = (
+        "Train the learned layer of the triage engine (grade and vulnerability classifiers over the "
+        "sentence model) on labelled JSON Lines files, and write it as a JSON model file with its card. "
+        "Each file should come from a different writer: the card scores each file with a model trained "
+        "on the others."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FILE.jsonl", help="labelled contacts (the dev.jsonl format)")
+        parser.add_argument("--model-version", dest="model_version", required=True, help="the model's version, e.g. grade-2026.11.1")
+        parser.add_argument("--out", default=str(learned.DEFAULT_MODEL), help="where to write the model (default: the bundled model)")
+        parser.add_argument("--c", type=float, default=4.0, help="inverse regularisation strength (default 4)")
+        parser.add_argument("--immediate-threshold", type=float, default=0.45,
+                            help="emergency probability scored as immediate in the card (default 0.45; the policy sets the one used)")
+        parser.add_argument("--vulnerability-threshold", type=float, default=0.7,
+                            help="probability scored as a vulnerability in the card (default 0.7)")
+        parser.add_argument("--no-cross-validation", action="store_true", help="skip the leave-one-file-out scores")
+
+    def handle(self, *args, **options):
+        for path in options["files"]:
+            labelled = [r for r in read_labelled(path) if r.get("expected")]
+            if not labelled:
+                raise CommandError(f"{path} has no labelled contacts")
+        for key in ("immediate_threshold", "vulnerability_threshold"):
+            if not 0 < options[key] <= 1:
+                raise CommandError(f"--{key.replace('_', '-')} must be in (0, 1]")
+        if options["c"] <= 0:
+            raise CommandError("--c must be positive")
+        if semantic.get_encoder() is None:
+            raise CommandError("training needs the sentence model and scikit-learn: run `make install ML=1`")
+        try:
+            import sklearn  # noqa: F401
+        except ImportError as exc:
+            raise CommandError("training needs scikit-learn: run `make install ML=1`") from exc
+        started = time.perf_counter()
+        try:
+            model = learned.train(
+                options["files"], version=options["model_version"], c=options["c"],
+                immediate_threshold=options["immediate_threshold"],
+                vulnerability_threshold=options["vulnerability_threshold"],
+                cross_validation=not options["no_cross_validation"],
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        out = Path(options["out"])
+        out.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        learned.load_model.cache_clear()
+        card = model["card"]
+        self.stdout.write(f"trained {model['version']} on {card['contacts']} contacts in {time.perf_counter() - started:.1f} s -> {out}")
+        for name, scores in card.get("leave_one_file_out", {}).items():
+            self.stdout.write(
+                f"  {name:24s} {scores['contacts']:4d} contacts  exact {scores['exact']:.3f}  "
+                f"immediate recall {scores['immediate_recall'] if scores['immediate_recall'] is not None else '-'}  "
+                f"vulnerability F1 {scores['vulnerability_f1'] if scores['vulnerability_f1'] is not None else '-'}"
+            )

@@ -1,0 +1,145 @@
+"""The learned layer (onedoor.triage.learned): configuration, the bundled model, how it changes a
+grade, that the rules' emergencies always stand, and training."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from onedoor.triage import learned, semantic
+from onedoor.triage.engine import assess
+from onedoor.triage.policy import GRADES, VULNERABILITIES, PolicyError, load_policy
+
+DATA = Path(__file__).parent / "data"
+needs_model = pytest.mark.skipif(not semantic.semantic_available(), reason="sentence model not installed (make install ML=1)")
+
+
+def test_config_is_validated():
+    assert not learned.build_config({}).enabled
+    config = learned.build_config({"model": "learned_model.json", "grade": "advise", "immediate_threshold": 0.5})
+    assert config.enabled and config.grade == "advise" and config.immediate_threshold == 0.5
+    assert config.model == learned.DEFAULT_MODEL
+    with pytest.raises(PolicyError, match="unknown key"):
+        learned.build_config({"model": "x.json", "thresold": 0.5})
+    with pytest.raises(PolicyError, match="decide"):
+        learned.build_config({"model": "x.json", "grade": "overrule"})
+    with pytest.raises(PolicyError, match="immediate_threshold"):
+        learned.build_config({"model": "x.json", "immediate_threshold": 1.5})
+
+
+def test_the_bundled_policy_names_the_bundled_model_and_it_loads():
+    policy = load_policy()
+    config = learned.config_for(policy)
+    assert config.enabled and config.model == learned.DEFAULT_MODEL
+    model = learned.load_model(str(config.model))
+    assert set(model.grades) == set(GRADES)
+    assert set(model.vulnerabilities) <= set(VULNERABILITIES)
+    card = model.card
+    assert card["contacts"] >= 500
+    # Every training file is in the repository, unchanged since the model was trained.
+    for entry in card["trained_on"]:
+        assert learned.file_digest(DATA / entry["file"]) == entry["sha256"], f"{entry['file']} changed: retrain"
+    # The held-out set is never trained on.
+    assert "heldout_b.jsonl" not in {e["file"] for e in card["trained_on"]}
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["not json", json.dumps({"format": 1}), json.dumps({"format": 99, "features": learned.FEATURES})],
+)
+def test_a_broken_model_file_is_refused_with_a_clear_error(tmp_path, content):
+    path = tmp_path / "model.json"
+    path.write_text(content)
+    with pytest.raises(learned.ModelError):
+        learned.load_model(str(path))
+
+
+@pytest.mark.learned
+def test_a_broken_model_leaves_the_rules_to_decide(tmp_path, monkeypatch, caplog):
+    broken = tmp_path / "policy.yaml"
+    text = Path(load_policy().source).read_text().replace("model: learned_model.json", "model: missing-model.json")
+    broken.write_text(text)
+    (tmp_path / "vulnerability_descriptions.yaml").write_text(
+        (Path(load_policy().source).parent / "vulnerability_descriptions.yaml").read_text()
+    )
+    policy = load_policy(str(broken))
+    result = assess(text="My bike was stolen from the station yesterday.", channel="web", policy=policy)
+    assert result.grade == "other_resolution"
+    assert not any(line.startswith("learned:") for line in result.rationale)
+
+
+@needs_model
+@pytest.mark.learned
+def test_an_emergency_in_words_the_rules_do_not_know_is_caught():
+    text = "my dad's taken all of his tablets and is really sleepy, keeps nodding off mid sentence"
+    result = assess(text=text, channel="sms")
+    assert result.grade == "immediate" and result.call_999_advice
+    assert result.rules_grade != "immediate"  # the rules alone missed it
+    assert "learned.immediate" in result.rules_fired
+    assert result.rationale[0].startswith("Graded immediate (emergency_response) by learned.immediate")
+    assert any(line.startswith("learned: reviewers graded contacts like this") for line in result.rationale)
+    assert "learned model learned-" in result.rationale[-2]
+
+
+@needs_model
+@pytest.mark.learned
+def test_the_rules_emergencies_always_stand():
+    result = assess(text="there's a man with a knife outside my door right now", channel="web")
+    assert result.grade == "immediate"
+    assert "learned.immediate" not in result.rules_fired and "learned.grade" not in result.rules_fired
+
+
+@needs_model
+@pytest.mark.learned
+def test_the_model_can_settle_a_grade_the_rules_got_wrong_and_both_are_named():
+    text = (
+        "Member of the public reports that her purse was taken from her handbag while she was sitting in "
+        "the cafe on Bridge Street on Saturday afternoon. The cafe owner has told her their CCTV shows a woman lifting it."
+    )
+    result = assess(text=text, channel="counter")
+    assert result.grade == "standard"
+    assert result.rules_grade == "other_resolution"
+    assert "the rules alone gave other_resolution" in result.rationale[0]
+
+
+@needs_model
+@pytest.mark.learned
+def test_not_english_is_left_to_the_rules_and_the_language_floor():
+    text = "你好，我上周被电话诈骗了8000英镑，对方现在打不通了。请问我应该怎么报案？"
+    result = assess(text=text, channel="web")
+    assert result.interpreter_needed
+    assert result.grade == "prompt"  # the floor, not the model's guess
+    assert "learned: not used, the model reads English only" in result.rationale
+
+
+@needs_model
+@pytest.mark.learned
+def test_off_switch(monkeypatch):
+    text = "my dad's taken all of his tablets and is really sleepy, keeps nodding off mid sentence"
+    monkeypatch.setenv(learned.ENV_SWITCH, "off")
+    result = assess(text=text, channel="sms")
+    assert "learned.immediate" not in result.rules_fired
+    assert not any(line.startswith("learned:") for line in result.rationale)
+
+
+@needs_model
+def test_training_writes_a_model_with_its_card(tmp_path):
+    pytest.importorskip("sklearn")
+    files = [DATA / "dev_c.jsonl", DATA / "dev_shared.jsonl"]
+    model = learned.train(files, version="test-1", cross_validation=True)
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(model))
+    loaded = learned.load_model(str(path))
+    assert loaded.version == "test-1"
+    assert [e["file"] for e in model["card"]["trained_on"]] == ["dev_c.jsonl", "dev_shared.jsonl"]
+    assert model["card"]["contacts"] == 70
+    assert set(model["card"]["leave_one_file_out"]) == {"dev_c.jsonl", "dev_shared.jsonl"}
+    prediction = learned.predict("someone has just stolen my bike", ["someone has just stolen my bike"], loaded)
+    assert abs(sum(prediction.grade_probabilities.values()) - 1) < 1e-3
+
+
+def test_training_refuses_unlabelled_or_bad_lines(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "1", "channel": "web", "text": "x", "expected": {"grade": "urgent"}}\n')
+    with pytest.raises(ValueError, match="bad.jsonl:1"):
+        learned.read_labelled([bad])
