@@ -294,8 +294,7 @@ def case_assess(
         else:
             reason = _("Confirmed the current assessment")
     if grade != case.grade:
-        text = _("Regraded from %(old)s to %(new)s. Reason: %(reason)s") % {
-            "old": Grade(case.grade).label, "new": Grade(grade).label, "reason": reason}
+        text = _regraded_text(case, grade, reason)
     else:
         text = _("Assessment confirmed: %(grade)s. %(reason)s") % {"grade": Grade(grade).label, "reason": reason}
     if changes and grade != case.grade:
@@ -314,6 +313,11 @@ def case_assess(
         audit_action="case.assess",
         audit_detail={"levels": dict(levels), "vulnerabilities": vulnerabilities, "response": response},
     )
+
+
+def _regraded_text(case: Case, grade: str, reason: str) -> str:
+    return _("Regraded from %(old)s to %(new)s. Reason: %(reason)s") % {
+        "old": Grade(case.grade).label, "new": Grade(grade).label, "reason": reason}
 
 
 @transaction.atomic
@@ -346,8 +350,7 @@ def case_regrade(*, case: Case, actor: Actor, grade: str, reason: str, response:
         thrive=previous.thrive if previous else {},
         vulnerabilities=list(case.vulnerabilities),
         previous=previous,
-        event_text=_("Regraded from %(old)s to %(new)s. Reason: %(reason)s")
-        % {"old": Grade(case.grade).label, "new": Grade(grade).label, "reason": reason},
+        event_text=_regraded_text(case, grade, reason),
         audit_action="case.regrade",
         audit_detail={},
     )

@@ -230,13 +230,19 @@ class ReviewForm(forms.Form):
     )
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker (falls back to a text box in year-month-day form)."""
+
+    input_type = "date"
+
+
 class RegradeReportForm(forms.Form):
     date_from = forms.DateField(
-        label=_("From"), help_text=_("For example, 2026-11-28"), required=False,
+        label=_("From"), help_text=_("For example, 2026-11-28"), required=False, widget=DateInput,
         error_messages={"invalid": _("Enter the start date as year-month-day, for example 2026-11-28")},
     )
     date_to = forms.DateField(
-        label=_("To"), help_text=_("For example, 2026-11-29"), required=False,
+        label=_("To"), help_text=_("For example, 2026-11-29"), required=False, widget=DateInput,
         error_messages={"invalid": _("Enter the end date as year-month-day, for example 2026-11-29")},
     )
     author = forms.ModelChoiceField(

@@ -124,11 +124,17 @@ def _justification(request: HttpRequest, reference: str) -> str:
     return request.session.get(JUSTIFIED_KEY, {}).get(reference, "")
 
 
+def _open_case(request: HttpRequest, reference: str, *, action: str = "case.view"):
+    """The case, read (and audited) with the reason the user gave for it, if any; raises
+    JustificationRequired when it is not theirs and they have not given one."""
+    return access_case_by_reference(
+        user=request.user, reference=reference, request=request, justification=_justification(request, reference), action=action
+    )
+
+
 def _case_page(request: HttpRequest, reference: str, *, status: int = 200, **bound_forms) -> HttpResponse:
     try:
-        case = access_case_by_reference(
-            user=request.user, reference=reference, request=request, justification=_justification(request, reference)
-        )
+        case = _open_case(request, reference)
     except JustificationRequired:
         return redirect("console:justify", reference)
     context = {
@@ -179,13 +185,7 @@ def _case_action(capability: Capability, form_class, form_name: str, perform, su
         form = form_class(request.POST)
         if form.is_valid():
             try:
-                case = access_case_by_reference(
-                    user=request.user,
-                    reference=reference,
-                    request=request,
-                    justification=_justification(request, reference),
-                    action="case.open_for_change",
-                )
+                case = _open_case(request, reference, action="case.open_for_change")
             except JustificationRequired:
                 return redirect("console:justify", reference)
             try:
@@ -232,13 +232,7 @@ def case_assess_view(request: HttpRequest, reference: str) -> HttpResponse:
     """The THRIVE assessment form, one page: prefilled with the latest assessment, the engine's
     findings as hints; the advisor confirms or changes each factor, the vulnerabilities and the grade."""
     try:
-        case = access_case_by_reference(
-            user=request.user,
-            reference=reference,
-            request=request,
-            justification=_justification(request, reference),
-            action="case.open_for_change" if request.method == "POST" else "case.view",
-        )
+        case = _open_case(request, reference, action="case.open_for_change" if request.method == "POST" else "case.view")
     except JustificationRequired:
         return redirect(f"{reverse('console:justify', args=[reference])}?next=assess")
     assessments = list(case.assessments.all())

@@ -211,7 +211,7 @@ def assess(
     if not isinstance(text, str):
         raise ValueError(f"text must be a string, not {type(text).__name__}")
     policy = policy or load_policy()
-    clean_answers, answer_notes = _validate_answers(answers)
+    clean_answers, answer_notes = validate_answers(answers)
     if context is not None and not isinstance(context, RecordContext):
         raise ValueError(f"context must be a RecordContext, not {type(context).__name__}")
     unknown_markers = [m for m in (context.person_markers if context else ()) if m not in VULNERABILITIES]
@@ -499,7 +499,8 @@ def _best_per_indicator(hits: list[Hit], policy: Policy) -> list[Hit]:
 # --------------------------------------------------------------------------- facts
 
 
-def _validate_answers(answers: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[str]]:
+def validate_answers(answers: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[str]]:
+    """The answers the engine uses, and notes on those it ignores; ValueError for a malformed one."""
     if answers is None:
         return {}, []
     if not isinstance(answers, Mapping):
@@ -611,25 +612,30 @@ def _establish_facts(
 
 def _add_semantic(facts: Facts, sentences: list[Sentence], policy: Policy, raw_text: str = "") -> None:
     """Lexicon ∪ semantic: categories the sentence model finds (above the policy thresholds) in
-    sentences that are not hypotheticals. Lexicon mode when the model is off or not installed."""
-    if semantic.get_encoder() is None:
+    sentences that are not hypotheticals, and the learned layer's reading of the contact.
+    Lexicon mode when the model is off or not installed."""
+    encoder = semantic.get_encoder()
+    if encoder is None:
         return
     facts.mode = semantic.MODE_SEMANTIC
     lexicon = set(facts.vulnerabilities)
     texts = [s.text for s in sentences if not all(c.question == "hypothetical" for c in s.clauses)]
+    model = None if facts.empty else learned.model_for(policy)
+    if model is not None and facts.interpreter_needed:
+        # The sentence model reads English: its guess at other languages is noise. The rules'
+        # foreign-language words and the language floor decide, and a person reviews it.
+        facts.notes.append("learned: not used, the model reads English only")
+        model = None
+    if model is not None:
+        # One model call for both layers (each call has a fixed cost of about as much as the
+        # text itself): the learned layer's inputs and the sentences the semantic layer compares.
+        encoder.embed([*learned.inputs(raw_text, texts), *semantic.candidate_sentences(texts, semantic.config_for(policy))])
     facts.semantic_matches = semantic.find(texts, policy, lexicon=lexicon)
     for match in facts.semantic_matches:
         facts.vulnerabilities.add(match.category)
         facts.vulnerabilities.update(policy.vulnerability_implies.get(match.category, ()))
-    model = learned.model_for(policy)
-    if model is None or facts.empty:
-        return
-    if facts.interpreter_needed:
-        # The sentence model reads English: its guess at other languages is noise. The rules'
-        # foreign-language words and the language floor decide, and a person reviews it.
-        facts.notes.append("learned: not used, the model reads English only")
-        return
-    facts.learned = learned.predict(raw_text, texts, model)
+    if model is not None:
+        facts.learned = learned.predict(raw_text, texts, model)
 
 
 def _apply_learned(facts: Facts, grade: str, policy: Policy) -> tuple[str, str] | None:

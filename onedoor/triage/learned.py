@@ -31,17 +31,21 @@ import functools
 import hashlib
 import json
 import logging
-import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from onedoor.triage import semantic
-from onedoor.triage.policy import DEFAULT_POLICY_PATH, GRADES, VULNERABILITIES, Policy, PolicyError
+from onedoor.triage.policy import (
+    DEFAULT_POLICY_PATH,
+    GRADES,
+    VULNERABILITIES,
+    Policy,
+    PolicyError,
+    policy_section,
+)
 
 logger = logging.getLogger(__name__)
 DEFAULT_MODEL = Path(__file__).with_name("learned_model.json")
@@ -100,13 +104,7 @@ def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.par
 
 @functools.lru_cache(maxsize=16)
 def _config_from_file(path: str) -> LearnedConfig:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            raw = yaml.safe_load(handle) or {}
-    except (OSError, yaml.YAMLError):
-        return LearnedConfig()  # the policy loader reports unreadable files
-    section = raw.get("learned") if isinstance(raw, dict) else None
-    return build_config(section or {}, base=Path(path).parent)
+    return build_config(policy_section(path, "learned"), base=Path(path).parent)
 
 
 def config_for(policy: Policy) -> LearnedConfig:
@@ -124,22 +122,39 @@ class LearnedModel:
     version: str
     features: str
     grades: tuple[str, ...]
-    grade_weights: Any  # numpy (classes x features)
-    grade_bias: Any  # numpy (classes,)
+    grade_weights: Any  # (classes x features) rows of numbers: lists as read, or numpy
+    grade_bias: Any  # (classes,)
     vulnerabilities: tuple[str, ...]
-    vulnerability_weights: Any  # numpy (categories x features)
+    vulnerability_weights: Any  # (categories x features)
     vulnerability_bias: Any
     card: Mapping[str, Any]  # training files, counts, settings, cross-validated scores
+
+    @functools.cached_property
+    def arrays(self) -> tuple[Any, Any, Any, Any]:
+        """The weights as numpy arrays (converted once; reading and checking a model file
+        needs no numpy, using it does)."""
+        import numpy as np
+
+        return tuple(
+            np.asarray(w, dtype=np.float32)
+            for w in (self.grade_weights, self.grade_bias, self.vulnerability_weights, self.vulnerability_bias)
+        )
 
 
 class ModelError(ValueError):
     """A model file that cannot be used (missing, malformed, or for other features)."""
 
 
+def _matrix(rows: Any, height: int, width: int | None, what: str) -> tuple[tuple[float, ...], ...]:
+    rows = tuple(tuple(float(x) for x in row) for row in rows)
+    width = len(rows[0]) if width is None and rows else width
+    if len(rows) != height or any(len(row) != width for row in rows):
+        raise ModelError(f"{what}: expected {height} rows of {width} numbers")
+    return rows
+
+
 @functools.lru_cache(maxsize=8)
 def load_model(path: str) -> LearnedModel:
-    import numpy as np
-
     try:
         with open(path, encoding="utf-8") as handle:
             raw = json.load(handle)
@@ -152,25 +167,23 @@ def load_model(path: str) -> LearnedModel:
         vulns = tuple(raw["vulnerability"]["classes"])
         if set(grades) != set(GRADES) or not set(vulns) <= set(VULNERABILITIES):
             raise ModelError(f"{path}: unknown grades or vulnerabilities")
-        model = LearnedModel(
+        grade_weights = _matrix(raw["grade"]["weights"], len(grades), None, f"{path}: grade weights")
+        width = len(grade_weights[0])
+        return LearnedModel(
             version=str(raw["version"]),
             features=raw["features"],
             grades=grades,
-            grade_weights=np.asarray(raw["grade"]["weights"], dtype=np.float32),
-            grade_bias=np.asarray(raw["grade"]["bias"], dtype=np.float32),
+            grade_weights=grade_weights,
+            grade_bias=_matrix([raw["grade"]["bias"]], 1, len(grades), f"{path}: grade bias")[0],
             vulnerabilities=vulns,
-            vulnerability_weights=np.asarray(raw["vulnerability"]["weights"], dtype=np.float32),
-            vulnerability_bias=np.asarray(raw["vulnerability"]["bias"], dtype=np.float32),
+            vulnerability_weights=_matrix(raw["vulnerability"]["weights"], len(vulns), width, f"{path}: vulnerability weights"),
+            vulnerability_bias=_matrix([raw["vulnerability"]["bias"]], 1, len(vulns), f"{path}: vulnerability bias")[0],
             card=raw.get("card") or {},
         )
-    except (KeyError, TypeError, ValueError) as error:
-        if isinstance(error, ModelError):
-            raise
+    except ModelError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError) as error:
         raise ModelError(f"{path}: malformed learned model ({error})") from error
-    width = model.grade_weights.shape[-1]
-    if model.grade_weights.shape != (len(grades), width) or model.vulnerability_weights.shape != (len(vulns), width):
-        raise ModelError(f"{path}: weight shapes do not match the classes")
-    return model
 
 
 @dataclass(frozen=True)
@@ -182,6 +195,13 @@ class Prediction:
     @property
     def grade(self) -> str:
         return max(self.grade_probabilities, key=self.grade_probabilities.__getitem__)
+
+
+def inputs(text: str, sentences: Sequence[str]) -> list[str]:
+    """Every string ``vectors()`` embeds for one contact: the whole message, then the sentences
+    averaged (the whole message again when it has none)."""
+    whole = semantic.whole_text(text)
+    return [whole, *(list(sentences[:MAX_SENTENCES]) or [whole])]
 
 
 def vectors(texts: Sequence[str], sentence_lists: Sequence[Sequence[str]]) -> Any | None:
@@ -196,12 +216,11 @@ def vectors(texts: Sequence[str], sentence_lists: Sequence[Sequence[str]]) -> An
     encoder = semantic.get_encoder()
     if encoder is None:
         return None
-    wholes = [semantic.whole_text(t) for t in texts]
-    sentence_lists = [list(s[:MAX_SENTENCES]) or [w] for s, w in zip(sentence_lists, wholes, strict=True)]
-    flat = list(dict.fromkeys([*wholes, *(s for sl in sentence_lists for s in sl)]))
+    contacts = [inputs(t, s) for t, s in zip(texts, sentence_lists, strict=True)]
+    flat = list(dict.fromkeys(x for contact in contacts for x in contact))
     rows = {text: row for text, row in zip(flat, _as_numpy(encoder.embed(flat)), strict=True)}
     out = []
-    for whole, sentences in zip(wholes, sentence_lists, strict=True):
+    for whole, *sentences in contacts:
         mean = np.mean([rows[s] for s in sentences], axis=0)
         out.append(np.concatenate([_unit(rows[whole]), _unit(mean)]))
     return np.asarray(out, dtype=np.float32)
@@ -224,20 +243,14 @@ def _unit(vector: Any) -> Any:
 
 def predict(text: str, sentences: Sequence[str], model: LearnedModel) -> Prediction | None:
     """What reviewers graded contacts like this one; None without the sentence model."""
-    import numpy as np
-
     features = vectors([text], [sentences])
     if features is None:
         return None
-    row = features[0]
-    logits = model.grade_weights @ row + model.grade_bias
-    logits = logits - logits.max()
-    probabilities = np.exp(logits) / np.exp(logits).sum()
-    vuln = 1.0 / (1.0 + np.exp(-(model.vulnerability_weights @ row + model.vulnerability_bias)))
+    grade, vuln = _probabilities(features, model)
     return Prediction(
         model_version=model.version,
-        grade_probabilities={g: round(float(p), 4) for g, p in zip(model.grades, probabilities, strict=True)},
-        vulnerability_probabilities={v: round(float(p), 4) for v, p in zip(model.vulnerabilities, vuln, strict=True)},
+        grade_probabilities={g: round(float(p), 4) for g, p in zip(model.grades, grade[0], strict=True)},
+        vulnerability_probabilities={v: round(float(p), 4) for v, p in zip(model.vulnerabilities, vuln[0], strict=True)},
     )
 
 
@@ -334,10 +347,11 @@ def _as_model(fitted: Mapping[str, Any], version: str) -> LearnedModel:
 def _probabilities(features: Any, model: LearnedModel) -> tuple[Any, Any]:
     import numpy as np
 
-    logits = features @ model.grade_weights.T + model.grade_bias
+    grade_weights, grade_bias, vulnerability_weights, vulnerability_bias = model.arrays
+    logits = features @ grade_weights.T + grade_bias
     logits = logits - logits.max(axis=1, keepdims=True)
     grade = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    vuln = 1.0 / (1.0 + np.exp(-(features @ model.vulnerability_weights.T + model.vulnerability_bias)))
+    vuln = 1.0 / (1.0 + np.exp(-(features @ vulnerability_weights.T + vulnerability_bias)))
     return grade, vuln
 
 
@@ -382,10 +396,11 @@ def cross_validate(
 
 def train(
     paths: Sequence[str | Path], *, version: str, c: float = 4.0, immediate_threshold: float = 0.45,
-    vulnerability_threshold: float = 0.7, cross_validation: bool = True,
+    vulnerability_threshold: float = 0.7, cross_validation: bool = True, records: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Train on labelled files; returns the model as a JSON-ready mapping (with its card)."""
-    records = read_labelled(paths)
+    """Train on labelled files (`records`: what ``read_labelled(paths)`` already returned);
+    returns the model as a JSON-ready mapping (with its card)."""
+    records = read_labelled(paths) if records is None else records
     if not records:
         raise ValueError("no labelled contacts to train on")
     policy_path = str(DEFAULT_POLICY_PATH)
@@ -429,4 +444,4 @@ def train(
 
 
 def describe_probability(p: float) -> str:
-    return f"{round(p * 100) if not math.isnan(p) else 0}%"
+    return f"{round(p * 100)}%"

@@ -226,6 +226,11 @@ def load_policy(path: str | Path | None = None) -> Policy:
 
 @functools.lru_cache(maxsize=16)
 def _load_cached(path: str) -> Policy:
+    return build_policy(_read_policy_file(path), source=path)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_policy_file(path: str) -> Mapping[str, Any]:
     try:
         with open(path, encoding="utf-8") as handle:
             raw = yaml.safe_load(handle)
@@ -235,7 +240,17 @@ def _load_cached(path: str) -> Policy:
         raise PolicyError(f"policy file {path} is not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
         raise PolicyError(f"policy file {path} must hold a mapping at the top level")
-    return build_policy(raw, source=path)
+    return raw
+
+
+def policy_section(path: str, key: str) -> Mapping[str, Any]:
+    """One top-level section of a policy file (``semantic:``, ``learned:``), read once per file;
+    empty when the file cannot be read (load_policy reports that)."""
+    try:
+        section = _read_policy_file(path).get(key)
+    except PolicyError:
+        return {}
+    return section if isinstance(section, Mapping) else {}
 
 
 def build_policy(raw: Mapping[str, Any], *, source: str = "<memory>") -> Policy:

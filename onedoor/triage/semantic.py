@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from onedoor.triage.policy import DEFAULT_POLICY_PATH, VULNERABILITIES, Policy, PolicyError
+from onedoor.triage.policy import DEFAULT_POLICY_PATH, VULNERABILITIES, Policy, PolicyError, policy_section
 
 logger = logging.getLogger(__name__)
 
@@ -74,13 +74,7 @@ class SemanticConfig:
 
 @functools.lru_cache(maxsize=16)
 def _config_from_file(path: str) -> SemanticConfig:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            raw = yaml.safe_load(handle) or {}
-    except (OSError, yaml.YAMLError):
-        return SemanticConfig()  # the policy loader reports unreadable files; defaults here
-    section = raw.get("semantic") if isinstance(raw, dict) else None
-    return build_config(section or {}, base=Path(path).parent)
+    return build_config(policy_section(path, "semantic"), base=Path(path).parent)
 
 
 def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.parent) -> SemanticConfig:

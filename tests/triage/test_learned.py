@@ -143,3 +143,13 @@ def test_training_refuses_unlabelled_or_bad_lines(tmp_path):
     bad.write_text('{"id": "1", "channel": "web", "text": "x", "expected": {"grade": "urgent"}}\n')
     with pytest.raises(ValueError, match="bad.jsonl:1"):
         learned.read_labelled([bad])
+
+
+def test_train_command_names_a_bad_line_before_loading_anything(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "1", "channel": "web", "text": "x", "expected": {"grade": "urgent"}}\n')
+    with pytest.raises(CommandError, match="bad.jsonl:1"):
+        call_command("triage_train", str(bad), "--model-version", "t", "--out", str(tmp_path / "m.json"))
+    assert not (tmp_path / "m.json").exists()

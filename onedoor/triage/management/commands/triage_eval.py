@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from onedoor.triage.engine import CHANNELS, assess
+from onedoor.triage.engine import CHANNELS, validate_answers
 from onedoor.triage.evaluation import compare, evaluate, format_report
 from onedoor.triage.policy import GRADES, Policy, PolicyError, load_policy
 
@@ -66,8 +66,8 @@ def _problem(record: Any) -> str | None:
             return f'"expected" must be an object whose "grade" is one of {", ".join(GRADES)}'
         if not isinstance(expected.get("vulnerabilities", []), list):
             return '"expected.vulnerabilities" must be a list'
-    try:  # an unknown answer value or channel, exactly as the engine would refuse it
-        assess(text=record.get("text", ""), channel=record["channel"], answers=record.get("answers"))
+    try:  # an unknown answer value, exactly as the engine would refuse it (without assessing twice)
+        validate_answers(record.get("answers"))
     except ValueError as exc:
         return str(exc)
     return None

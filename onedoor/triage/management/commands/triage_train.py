@@ -14,7 +14,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from onedoor.triage import learned, semantic
-from onedoor.triage.management.commands.triage_eval import read_labelled
 
 
 class Command(BaseCommand):
@@ -27,7 +26,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE.jsonl", help="labelled contacts (the dev.jsonl format)")
-        parser.add_argument("--model-version", dest="model_version", required=True, help="the model's version, e.g. grade-2026.11.1")
+        parser.add_argument("--model-version", dest="model_version", required=True, help="the model's version, e.g. learned-2026.11.1")
         parser.add_argument("--out", default=str(learned.DEFAULT_MODEL), help="where to write the model (default: the bundled model)")
         parser.add_argument("--c", type=float, default=4.0, help="inverse regularisation strength (default 4)")
         parser.add_argument("--immediate-threshold", type=float, default=0.45,
@@ -37,15 +36,15 @@ class Command(BaseCommand):
         parser.add_argument("--no-cross-validation", action="store_true", help="skip the leave-one-file-out scores")
 
     def handle(self, *args, **options):
-        for path in options["files"]:
-            labelled = [r for r in read_labelled(path) if r.get("expected")]
-            if not labelled:
-                raise CommandError(f"{path} has no labelled contacts")
         for key in ("immediate_threshold", "vulnerability_threshold"):
             if not 0 < options[key] <= 1:
                 raise CommandError(f"--{key.replace('_', '-')} must be in (0, 1]")
         if options["c"] <= 0:
             raise CommandError("--c must be positive")
+        try:
+            records = learned.read_labelled(options["files"])
+        except (OSError, ValueError) as exc:  # unreadable or malformed files, named by line
+            raise CommandError(str(exc)) from exc
         if semantic.get_encoder() is None:
             raise CommandError("training needs the sentence model and scikit-learn: run `make install ML=1`")
         try:
@@ -58,9 +57,9 @@ class Command(BaseCommand):
                 options["files"], version=options["model_version"], c=options["c"],
                 immediate_threshold=options["immediate_threshold"],
                 vulnerability_threshold=options["vulnerability_threshold"],
-                cross_validation=not options["no_cross_validation"],
+                cross_validation=not options["no_cross_validation"], records=records,
             )
-        except ValueError as exc:
+        except ValueError as exc:  # e.g. a grade with no examples
             raise CommandError(str(exc)) from exc
         out = Path(options["out"])
         out.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
