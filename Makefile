@@ -25,7 +25,7 @@ $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
-	if [ "$(ML)" = "1" ]; then $(BIN)/pip install --quiet torch==2.13.0 && $(BIN)/pip install --quiet -e ".[dev,ml]"; fi
+	if [ "$(ML)" = "1" ]; then $(BIN)/pip install --quiet torch==2.13.0 && $(BIN)/pip install --quiet -e ".[dev,ml]" && $(BIN)/onedoor triage-model; fi
 	touch $(INSTALLED)
 
 assets: $(CSS)

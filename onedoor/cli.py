@@ -3,7 +3,7 @@
 import os
 import sys
 
-HYPHENATED = {"triage-eval": "triage_eval", "triage-train": "triage_train"}
+HYPHENATED = {"triage-eval": "triage_eval", "triage-train": "triage_train", "triage-model": "triage_model"}
 
 
 def main() -> None:

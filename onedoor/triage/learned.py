@@ -218,20 +218,12 @@ def vectors(texts: Sequence[str], sentence_lists: Sequence[Sequence[str]]) -> An
         return None
     contacts = [inputs(t, s) for t, s in zip(texts, sentence_lists, strict=True)]
     flat = list(dict.fromkeys(x for contact in contacts for x in contact))
-    rows = {text: row for text, row in zip(flat, _as_numpy(encoder.embed(flat)), strict=True)}
+    rows = {text: row for text, row in zip(flat, encoder.embed(flat), strict=True)}
     out = []
     for whole, *sentences in contacts:
         mean = np.mean([rows[s] for s in sentences], axis=0)
         out.append(np.concatenate([_unit(rows[whole]), _unit(mean)]))
     return np.asarray(out, dtype=np.float32)
-
-
-def _as_numpy(tensor: Any) -> Any:
-    import numpy as np
-
-    if hasattr(tensor, "detach"):
-        tensor = tensor.detach().float().cpu().numpy()
-    return np.asarray(tensor, dtype=np.float32)
 
 
 def _unit(vector: Any) -> Any:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from onedoor.triage.jsonl import run
 
 OUTPUT_KEYS = {"id", "grade", "response", "vulnerabilities", "call_999_advice", "thrive", "rationale", "policy_version"}
 
 
-def _run(text: str) -> tuple[int, list[dict]]:
+def _run(text: str, workers: int = 1) -> tuple[int, list[dict]]:
     out = io.StringIO()
-    errors = run(io.StringIO(text), out)
+    errors = run(io.StringIO(text), out, workers=workers)
     return errors, [json.loads(line) for line in out.getvalue().splitlines()]
 
 
@@ -49,3 +51,29 @@ def test_malformed_lines_are_reported_and_the_run_continues():
 def test_blank_lines_are_skipped():
     errors, rows = _run('\n   \n{"id": 1, "channel": "web", "text": ""}\n\n')
     assert (errors, len(rows), rows[0]["id"]) == (0, 1, 1)
+
+
+def test_several_worker_processes_give_the_same_lines_in_the_same_order():
+    """`onedoor triage --workers 2`: the lines are spread over processes, chunk by chunk (more
+    lines than one chunk here), and come back in input order, errors included."""
+    from onedoor.triage import jsonl
+
+    texts = ["my bike was stolen last week", "a man is punching a woman outside right now",
+             "I lost my wallet on the bus", "there's a toddler wandering by the main road on his own"]
+    lines = [json.dumps({"id": i, "channel": "web", "text": f"{texts[i % 4]} ({i})"}) for i in range(jsonl.CHUNK + 9)]
+    lines[5] = "{not json"
+    text = "\n".join(lines) + "\n"
+    one = _run(text)
+    two = _run(text, workers=2)
+    assert one == two
+    assert two[0] == 1 and len(two[1]) == jsonl.CHUNK + 9
+    assert [r["id"] for r in two[1]][:7] == [0, 1, 2, 3, 4, None, 6]
+
+
+def test_several_workers_need_a_policy_file():
+    from onedoor.triage.policy import build_policy, load_policy
+
+    raw = load_policy()
+    policy = build_policy(__import__("yaml").safe_load(open(raw.source, encoding="utf-8")))
+    with pytest.raises(ValueError, match="policy loaded from a file"):
+        run(io.StringIO('{"id": 1, "channel": "web", "text": "hi"}\n'), io.StringIO(), policy=policy, workers=2)

@@ -18,6 +18,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--input", default="-", help="JSON Lines file to read, or - for standard input (default).")
         parser.add_argument("--output", default="-", help="File to write, or - for standard output (default).")
+        parser.add_argument(
+            "--workers", type=int, default=1,
+            help="Processes to assess with (default 1); for bulk work, the number of cores. Output keeps the input order.",
+        )
 
     def handle(self, *args, **options):
         with ExitStack() as stack:
@@ -26,7 +30,9 @@ class Command(BaseCommand):
                 outfile = sys.stdout if options["output"] == "-" else stack.enter_context(open(options["output"], "w", encoding="utf-8"))
             except OSError as exc:
                 raise CommandError(f"Cannot open {exc.filename}: {exc.strerror}") from exc
-            errors = jsonl.run(infile, outfile)
+            if options["workers"] < 1:
+                raise CommandError("--workers must be 1 or more")
+            errors = jsonl.run(infile, outfile, workers=options["workers"])
             outfile.flush()
         if errors:
             self.stderr.write(f"{errors} line(s) could not be assessed; see their \"error\" fields.")

