@@ -627,6 +627,11 @@ def _add_semantic(facts: Facts, sentences: list[Sentence], policy: Policy, raw_t
         facts.notes.append("learned: not used, the model reads English only")
         model = None
     if model is not None:
+        words, needed = len(raw_text.split()), learned.config_for(policy).min_words
+        if words < needed:
+            facts.notes.append(f"learned: not used, {words} words is too short for the model (it reads {needed} or more)")
+            model = None
+    if model is not None:
         # One model call for both layers (each call has a fixed cost of about as much as the
         # text itself): the learned layer's inputs and the sentences the semantic layer compares.
         encoder.embed([*learned.inputs(raw_text, texts), *semantic.candidate_sentences(texts, semantic.config_for(policy))])

@@ -66,8 +66,11 @@ class LearnedConfig:
 
     model: Path | None = None  # None: the layer is off
     grade: str = "decide"  # "decide" | "advise"
-    immediate_threshold: float = 0.45
+    immediate_threshold: float = 0.4
     vulnerability_threshold: float = 0.7
+    # Shorter messages are left to the rules: the model has seen few of them, and on a few words
+    # ("someone is shouting outside") it guesses an emergency from the tense alone.
+    min_words: int = 0
 
     @property
     def enabled(self) -> bool:
@@ -76,7 +79,7 @@ class LearnedConfig:
 
 def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.parent) -> LearnedConfig:
     """Validate a ``learned:`` section; a mistake fails with a message naming the key."""
-    known = {"model", "grade", "immediate_threshold", "vulnerability_threshold"}
+    known = {"model", "grade", "immediate_threshold", "vulnerability_threshold", "min_words"}
     unknown = set(raw) - known
     if unknown:
         raise PolicyError(f"learned: unknown key(s) {sorted(unknown)}")
@@ -89,6 +92,9 @@ def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.par
         value = raw.get(key, getattr(LearnedConfig, key))
         if not isinstance(value, int | float) or not 0 < value <= 1:
             raise PolicyError(f"learned.{key} must be a number in (0, 1], not {value!r}")
+    min_words = raw.get("min_words", 0)
+    if not isinstance(min_words, int) or isinstance(min_words, bool) or min_words < 0:
+        raise PolicyError(f"learned.min_words must be a whole number, 0 or more, not {min_words!r}")
     model = Path(raw["model"])
     if not model.is_absolute():
         beside = base / model
@@ -99,6 +105,7 @@ def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.par
         grade=grade,
         immediate_threshold=float(raw.get("immediate_threshold", LearnedConfig.immediate_threshold)),
         vulnerability_threshold=float(raw.get("vulnerability_threshold", LearnedConfig.vulnerability_threshold)),
+        min_words=min_words,
     )
 
 
@@ -387,7 +394,7 @@ def cross_validate(
 
 
 def train(
-    paths: Sequence[str | Path], *, version: str, c: float = 4.0, immediate_threshold: float = 0.45,
+    paths: Sequence[str | Path], *, version: str, c: float = 2.0, immediate_threshold: float = 0.4,
     vulnerability_threshold: float = 0.7, cross_validation: bool = True, records: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Train on labelled files (`records`: what ``read_labelled(paths)`` already returned);

@@ -15,8 +15,8 @@ It is optional. Without the model package (or with ``ONEDOOR_TRIAGE_SEMANTIC=off
 alone, saying so (``Assessment.mode == "lexicon"``).
 
 The model is loaded once per process, lazily, under a lock (``get_encoder()``); description
-embeddings are computed once per descriptions file. ``warm(texts)`` embeds many contacts' sentences
-in one batch ahead of ``assess()`` (for bulk re-grading and the benchmark).
+embeddings are computed once per descriptions file. For bulk work, run one process per core
+(``onedoor triage --workers N``).
 """
 
 from __future__ import annotations
@@ -457,37 +457,8 @@ def whole_text(text: str) -> str:
     return (text or "").strip()[:4000] or "(empty)"
 
 
-def warm_texts(texts: Iterable[str], policy: Policy) -> int:
-    """``warm()`` for raw contact texts: embed all their sentences, and each whole message for
-    the learned layer, in one batch."""
-    encoder = get_encoder()
-    if encoder is None:
-        return 0
-    texts = list(texts)
-    wholes = list(dict.fromkeys(whole_text(t) for t in texts))[: CACHE_SIZE // 2]
-    encoder.embed(wholes)
-    return len(wholes) + warm((contact_sentences(t, policy) for t in texts), policy)
-
-
 def clear_cache() -> None:
     """Forget cached sentence embeddings (the benchmark measures cold contacts)."""
     if _encoder is not None:
         with _encoder._lock:
             _encoder._cache.clear()
-
-
-def warm(sentence_lists: Iterable[Sequence[str]], policy: Policy) -> int:
-    """Embed the sentences of many contacts in one batch, so later assess() calls hit the cache.
-
-    Give it each contact's sentences as the engine reads them (``contact_sentences()``).
-    Returns the number of sentences embedded; 0 in lexicon mode.
-    """
-    encoder = get_encoder()
-    if encoder is None:
-        return 0
-    config = config_for(policy)
-    texts = [t for sentences in sentence_lists for t in candidate_sentences(sentences, config)]
-    unique = list(dict.fromkeys(texts))[:CACHE_SIZE]
-    if unique:
-        encoder.embed(unique)
-    return len(unique)

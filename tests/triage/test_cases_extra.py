@@ -109,6 +109,19 @@ CASES: list[tuple[str, str, str, dict | None, str, list[str], bool]] = [
     ('y28', 'voice', 'Report a pothole on Station Road', None, 'other_resolution', [], False),
     ('y29', 'web', "My husband has dementia and walked out an hour ago, he isn't answering his mobile", None, 'immediate', ['missing_person', 'older_or_frail'], True),
     ('y30', 'web', 'In 2015 my stepfather sexually abused me. I want to report it now.', None, 'standard', ['sexual_offence'], False),
+    # --- cam-2026.11.5: road danger now, attempted child abduction, fire through a letterbox, a
+    # suicide plan with means, a beating with the abuser still there; and what must not fire them.
+    ('z01', 'web', "There's a drunk driver in a red Astra weaving all over the road on the A77 near Kilmarnock right now", None, 'immediate', [], True),
+    ('z02', 'sms', 'white van swerving all over the m9 just now nearly hit the barrier twice', None, 'immediate', [], True),
+    ('z03', 'web', 'My neighbour got a drink driving ban last year and I think he is still driving, what can I do?', None, 'other_resolution', [], False),
+    ('z04', 'chat', 'a man just tried to grab a wee boy at the park gates, his dad chased him off, he went towards the shops 5 mins ago', None, 'immediate', ['child_at_risk'], True),
+    ('z05', 'web', 'Someone tried to take my son\'s bike at the skate park last Saturday', None, 'other_resolution', [], False),
+    ('z06', 'whatsapp', 'somebody has just pushed burning paper through our letterbox, the mat is scorched, they are still outside', None, 'immediate', [], True),
+    ('z07', 'web', "My brother walked out with a hosepipe and said he's going for a drive and he's not coming back", None, 'immediate', ['mental_health', 'suicide_risk'], True),
+    ('z08', 'phone', "My friend is at my door, her partner has beaten her and her face is covered in blood, he's still in their flat", None, 'immediate', ['domestic_abuse'], False),
+    ('z09', 'web', 'A customer drove off without paying for fuel yesterday. Our CCTV got a clear shot of his face and the number plate.', None, 'standard', [], False),
+    ('z10', 'web', "Is it legal to have a Stanley knife in my toolbag? I'm a plumber and I carry it for work.", None, 'other_resolution', [], False),
+    ('z11', 'sms', 'lads on scramblers doing wheelies through the crowd at the gala day, kids everywhere', None, 'immediate', [], True),
 ]
 
 

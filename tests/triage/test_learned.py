@@ -25,6 +25,10 @@ def test_config_is_validated():
         learned.build_config({"model": "x.json", "grade": "overrule"})
     with pytest.raises(PolicyError, match="immediate_threshold"):
         learned.build_config({"model": "x.json", "immediate_threshold": 1.5})
+    assert learned.build_config({"model": "x.json", "min_words": 12}).min_words == 12
+    for bad in (-1, 2.5, "twelve", True):
+        with pytest.raises(PolicyError, match="min_words"):
+            learned.build_config({"model": "x.json", "min_words": bad})
 
 
 def test_the_bundled_policy_names_the_bundled_model_and_it_loads():
@@ -40,7 +44,7 @@ def test_the_bundled_policy_names_the_bundled_model_and_it_loads():
     for entry in card["trained_on"]:
         assert learned.file_digest(DATA / entry["file"]) == entry["sha256"], f"{entry['file']} changed: retrain"
     # The held-out set is never trained on.
-    assert "heldout_b.jsonl" not in {e["file"] for e in card["trained_on"]}
+    assert not {"heldout_b.jsonl", "heldout_c.jsonl"} & {e["file"] for e in card["trained_on"]}
 
 
 @pytest.mark.parametrize(
@@ -110,6 +114,17 @@ def test_not_english_is_left_to_the_rules_and_the_language_floor():
     assert result.interpreter_needed
     assert result.grade == "prompt"  # the floor, not the model's guess
     assert "learned: not used, the model reads English only" in result.rationale
+
+
+@needs_model
+@pytest.mark.learned
+def test_a_few_words_are_left_to_the_rules():
+    """On four words the model guesses from the tense alone ("someone is shouting outside" read as
+    an emergency); it has seen few messages that short, so the policy leaves them to the rules."""
+    result = assess(text="someone is shouting outside", channel="sms")
+    assert result.grade != "immediate"
+    assert "learned: not used, 4 words is too short for the model (it reads 12 or more)" in result.rationale
+    assert not any(r.startswith("learned: reviewers") for r in result.rationale)
 
 
 @needs_model

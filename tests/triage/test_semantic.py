@@ -92,32 +92,6 @@ def test_hypotheticals_are_not_compared(model):
     assert sentences == []
 
 
-def test_warm_embeds_many_contacts_in_one_batch(model):
-    semantic.clear_cache()
-    # two sentences, and the two whole messages for the learned layer
-    assert semantic.warm_texts([PARAPHRASE, "my bike was stolen from the station yesterday"], load_policy()) == 4
-    assert "child_at_risk" in assess(text=PARAPHRASE, channel="web").vulnerabilities
-
-
-def test_fast_enough_with_the_model(model):
-    import json
-    import time
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent / "data" / "dev_b.jsonl"
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assess(text="warm up", channel="web")
-    semantic.clear_cache()
-    start = time.perf_counter()
-    for record in records:
-        assess(text=record["text"], channel=record["channel"], answers=record.get("answers"))
-    mean_ms = (time.perf_counter() - start) * 1000 / len(records)
-    assert mean_ms < 40  # about 10 ms here; generous for a busy CI machine
-
-
-# --------------------------------------------------------------------------- everywhere
-
-
 def test_lexicon_fallback_when_switched_off(lexicon_mode):
     assert not semantic.semantic_available()
     assert semantic.mode() == "lexicon"
