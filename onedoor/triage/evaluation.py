@@ -16,9 +16,10 @@ import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from onedoor.triage.engine import Assessment, assess
+from onedoor.triage.engine import CHANNELS, Assessment, assess, validate_answers
 from onedoor.triage.policy import GRADES, VULNERABILITIES, Policy, load_policy
 
 GRADE_RANK = {grade: rank for rank, grade in enumerate(GRADES)}  # immediate=0 ... other_resolution=3
@@ -205,10 +206,76 @@ def compare(records: Iterable[Mapping[str, Any]], policy_a: Policy, policy_b: Po
     return changes
 
 
-def read_jsonl(path: str) -> list[dict[str, Any]]:
-    """Read a JSON Lines file of contacts, skipping blank lines."""
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+MAX_ERRORS_SHOWN = 10
+
+
+class LabelledFileError(ValueError):
+    """A labelled file that cannot be used: unreadable, or malformed lines (each named)."""
+
+
+def read_labelled(path: str | Path, *, require_expected: bool = False) -> list[dict[str, Any]]:
+    """The records of a labelled JSON Lines file (the dev.jsonl format), checked line by line.
+
+    Every bad line is named by number (up to 10 are shown): not JSON, not an object, an unknown
+    channel, text not a string, a bad ``expected`` (grade, vulnerabilities), answers the engine
+    would refuse. ``require_expected`` (training) needs an ``expected`` on every line; otherwise
+    (measuring) at least one line must have one. Blank lines are skipped.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except FileNotFoundError as exc:
+        raise LabelledFileError(f"Cannot open {path}: no such file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LabelledFileError(f"Cannot read {path}: {exc}") from exc
+    records: list[dict[str, Any]] = []
+    errors: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(f"line {number}: not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        problem = _problem(record, require_expected=require_expected)
+        if problem:
+            errors.append(f"line {number}: {problem}")
+            continue
+        records.append(record)
+    if errors:
+        shown = errors[:MAX_ERRORS_SHOWN]
+        more = f"\n  ... and {len(errors) - len(shown)} more" if len(errors) > len(shown) else ""
+        raise LabelledFileError(f"{path} has {len(errors)} malformed line(s):\n  " + "\n  ".join(shown) + more)
+    if not any(r.get("expected") for r in records):
+        raise LabelledFileError(f'{path} has no labelled contacts (no line has an "expected" field)')
+    return records
+
+
+def _problem(record: Any, *, require_expected: bool) -> str | None:
+    if not isinstance(record, dict):
+        return "each line must be a JSON object"
+    if record.get("channel") not in CHANNELS:
+        return f"channel must be one of {', '.join(sorted(CHANNELS))}, not {record.get('channel')!r}"
+    if not isinstance(record.get("text", ""), str) or (require_expected and "text" not in record):
+        return '"text" must be a string'
+    expected = record.get("expected")
+    if expected is None and require_expected:
+        return 'no "expected" field (every contact trained on must be labelled)'
+    if expected is not None:
+        if not isinstance(expected, dict) or expected.get("grade") not in GRADES:
+            return f'"expected" must be an object whose "grade" is one of {", ".join(GRADES)}'
+        vulnerabilities = expected.get("vulnerabilities", [])
+        if not isinstance(vulnerabilities, list):
+            return '"expected.vulnerabilities" must be a list'
+        unknown = sorted(str(v) for v in vulnerabilities if v not in VULNERABILITIES)
+        if unknown:
+            return f'"expected.vulnerabilities" has unknown categories {unknown}'
+    try:  # an unknown answer value, exactly as the engine would refuse it (without assessing twice)
+        validate_answers(record.get("answers"))
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -216,7 +283,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) not in (1, 2):
         print("usage: python -m onedoor.triage.evaluation LABELLED.jsonl [OTHER_POLICY.yaml]", file=sys.stderr)
         return 2
-    records = read_jsonl(args[0])
+    try:
+        records = read_labelled(args[0])
+    except LabelledFileError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     print(format_report(evaluate(records)))
     if len(args) == 2:
         changes = compare(records, load_policy(), load_policy(args[1]))

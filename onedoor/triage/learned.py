@@ -284,27 +284,16 @@ def file_digest(path: str | Path) -> str:
 
 
 def read_labelled(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
-    """Labelled contacts (the dev.jsonl format) from several files, each tagged with its file."""
+    """Labelled contacts (the dev.jsonl format) from several files, each tagged with its file.
+    Checked as ``onedoor triage-eval`` checks them, and every line must be labelled; a bad file
+    raises ``evaluation.LabelledFileError`` (a ValueError) naming its bad lines."""
+    from onedoor.triage import evaluation  # it imports the engine, which imports this module
+
     records: list[dict[str, Any]] = []
     for path in paths:
-        with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                    expected = record["expected"]
-                    if expected["grade"] not in GRADES:
-                        raise ValueError(f"unknown grade {expected['grade']!r}")
-                    unknown = set(expected.get("vulnerabilities") or ()) - set(VULNERABILITIES)
-                    if unknown:
-                        raise ValueError(f"unknown vulnerabilities {sorted(unknown)}")
-                    if not isinstance(record.get("text"), str):
-                        raise ValueError("text must be a string")
-                except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
-                    raise ValueError(f"{path}:{number}: not a labelled contact ({error})") from error
-                record["_file"] = Path(path).name
-                records.append(record)
+        for record in evaluation.read_labelled(path, require_expected=True):
+            record["_file"] = Path(path).name
+            records.append(record)
     return records
 
 

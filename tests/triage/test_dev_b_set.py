@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from onedoor.triage.evaluation import evaluate, read_jsonl
+from onedoor.triage.evaluation import evaluate, read_labelled
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
 def test_dev_b_floors():
-    report = evaluate(read_jsonl(str(DATA / "dev_b.jsonl")))
+    report = evaluate(read_labelled(str(DATA / "dev_b.jsonl")))
     assert len(report.cases) >= 120
     assert report.immediate_recall == 1.0
     assert report.immediate_precision == 1.0
@@ -24,7 +24,7 @@ def test_dev_b_floors():
 
 
 def test_dev_c_floors():
-    report = evaluate(read_jsonl(str(DATA / "dev_c.jsonl")))
+    report = evaluate(read_labelled(str(DATA / "dev_c.jsonl")))
     assert report.immediate_recall == 1.0
     assert report.grade_accuracy >= 0.96
     assert report.call_999_accuracy == 1.0

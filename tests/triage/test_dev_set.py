@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from onedoor.triage.evaluation import evaluate, read_jsonl
+from onedoor.triage.evaluation import evaluate, read_labelled
 
 CANDIDATES = [
     Path(__file__).resolve().parents[2] / "triage" / "dev.jsonl",
@@ -18,7 +18,7 @@ DEV = next((p for p in CANDIDATES if p.exists()), None)
 
 @pytest.mark.skipif(DEV is None, reason="triage/dev.jsonl is not available here")
 def test_dev_set_floors():
-    report = evaluate(read_jsonl(str(DEV)))
+    report = evaluate(read_labelled(str(DEV)))
     assert report.immediate_recall == 1.0
     assert report.grade_accuracy >= 0.95
     assert report.within_one_accuracy == 1.0

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from onedoor.triage.evaluation import evaluate, format_report, read_jsonl
+from onedoor.triage.evaluation import evaluate, format_report, read_labelled
 from onedoor.triage.policy import DEFAULT_POLICY_PATH
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -35,7 +35,7 @@ def run(*args: str) -> str:
 def test_prints_exactly_the_evaluation_report(tmp_path):
     path = small_set(tmp_path)
     output = run(path)
-    expected = format_report(evaluate(read_jsonl(path)))
+    expected = format_report(evaluate(read_labelled(path)))
     # Everything but the timings, which differ run to run.
     assert output.split("slowest cases")[0] == expected.split("slowest cases")[0]
     for heading in ("exact grade accuracy", "within one grade", "immediate recall", "immediate precision",

@@ -156,8 +156,13 @@ def test_training_writes_a_model_with_its_card(tmp_path):
 def test_training_refuses_unlabelled_or_bad_lines(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "1", "channel": "web", "text": "x", "expected": {"grade": "urgent"}}\n')
-    with pytest.raises(ValueError, match="bad.jsonl:1"):
+    with pytest.raises(ValueError, match=r"bad.jsonl has 1 malformed line\(s\):\n  line 1: \"expected\" must be"):
         learned.read_labelled([bad])
+    unlabelled = tmp_path / "unlabelled.jsonl"
+    unlabelled.write_text('{"id": "1", "channel": "web", "text": "x", "expected": {"grade": "standard"}}\n'
+                          '{"id": "2", "channel": "web", "text": "y"}\n')
+    with pytest.raises(ValueError, match="line 2: no \"expected\" field"):
+        learned.read_labelled([unlabelled])
 
 
 def test_train_command_names_a_bad_line_before_loading_anything(tmp_path):
@@ -165,6 +170,6 @@ def test_train_command_names_a_bad_line_before_loading_anything(tmp_path):
 
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "1", "channel": "web", "text": "x", "expected": {"grade": "urgent"}}\n')
-    with pytest.raises(CommandError, match="bad.jsonl:1"):
+    with pytest.raises(CommandError, match="bad.jsonl has 1 malformed line"):
         call_command("triage_train", str(bad), "--model-version", "t", "--out", str(tmp_path / "m.json"))
     assert not (tmp_path / "m.json").exists()

@@ -8,69 +8,21 @@ command modules cannot contain a hyphen; onedoor.cli maps the hyphenated name).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from onedoor.triage.engine import CHANNELS, validate_answers
+from onedoor.triage import evaluation
 from onedoor.triage.evaluation import compare, evaluate, format_report
-from onedoor.triage.policy import GRADES, Policy, PolicyError, load_policy
-
-MAX_ERRORS_SHOWN = 10
+from onedoor.triage.policy import Policy, PolicyError, load_policy
 
 
 def read_labelled(path: str) -> list[dict[str, Any]]:
-    """The records in a JSON Lines file, or a CommandError naming every bad line (up to 10)."""
+    """The records of a labelled file, or a CommandError naming every bad line (up to 10)."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.read().splitlines()
-    except FileNotFoundError as exc:
-        raise CommandError(f"Cannot open {path}: no such file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"Cannot read {path}: {exc}") from exc
-    records: list[dict[str, Any]] = []
-    errors: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.append(f"line {number}: not valid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        problem = _problem(record)
-        if problem:
-            errors.append(f"line {number}: {problem}")
-            continue
-        records.append(record)
-    if errors:
-        shown = errors[:MAX_ERRORS_SHOWN]
-        more = f"\n  ... and {len(errors) - len(shown)} more" if len(errors) > len(shown) else ""
-        raise CommandError(f"{path} has {len(errors)} malformed line(s):\n  " + "\n  ".join(shown) + more)
-    if not any(r.get("expected") for r in records):
-        raise CommandError(f'{path} has no labelled contacts (no line has an "expected" field)')
-    return records
-
-
-def _problem(record: Any) -> str | None:
-    if not isinstance(record, dict):
-        return "each line must be a JSON object"
-    if record.get("channel") not in CHANNELS:
-        return f"channel must be one of {', '.join(sorted(CHANNELS))}, not {record.get('channel')!r}"
-    if not isinstance(record.get("text", ""), str):
-        return '"text" must be a string'
-    expected = record.get("expected")
-    if expected is not None:
-        if not isinstance(expected, dict) or expected.get("grade") not in GRADES:
-            return f'"expected" must be an object whose "grade" is one of {", ".join(GRADES)}'
-        if not isinstance(expected.get("vulnerabilities", []), list):
-            return '"expected.vulnerabilities" must be a list'
-    try:  # an unknown answer value, exactly as the engine would refuse it (without assessing twice)
-        validate_answers(record.get("answers"))
-    except ValueError as exc:
-        return str(exc)
-    return None
+        return evaluation.read_labelled(path)
+    except evaluation.LabelledFileError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def _policy(path: str) -> Policy:
