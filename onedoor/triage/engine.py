@@ -336,7 +336,28 @@ def _split_sentences(text: str, policy: Policy, happened: str | None) -> list[Se
         sentence = _build_sentence(raw, policy, happened, previous_timing)
         sentences.append(sentence)
         previous_timing = sentence.clauses[-1].timing
+    if happened is None and policy.timing.dating is not None:
+        sentences = _date_back(sentences, policy)
     return sentences
+
+
+def _date_back(sentences: list[Sentence], policy: Policy) -> list[Sentence]:
+    """Apply the time of a dating sentence ("It must have happened this afternoon.") to the
+    clauses before it that gave no time of their own."""
+    dated = list(sentences)
+    for index, sentence in enumerate(sentences):
+        if index == 0 or not policy.timing.dating.search(sentence.text):
+            continue
+        when = _explicit_timing(sentence.text, policy)
+        if when is None:
+            continue
+        for earlier in range(index - 1, -1, -1):
+            if any(c.explicit_time for c in dated[earlier].clauses):
+                break  # a sentence with its own time starts another part of the story
+            dated[earlier] = Sentence(dated[earlier].text, tuple(
+                Clause(c.start, c.end, when, True, c.question) for c in dated[earlier].clauses
+            ))
+    return dated
 
 
 def _clause_spans(text: str, breaks: frozenset[str]) -> list[tuple[int, int]]:

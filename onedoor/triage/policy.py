@@ -139,6 +139,9 @@ class TimingConfig:
     markers: tuple[tuple[str, re.Pattern[str]], ...]  # in urgency order
     present_tense: re.Pattern[str]
     past_tense: re.Pattern[str]
+    # A sentence that only dates what came before it ("it must have happened this afternoon"):
+    # its time applies to the earlier sentences that gave none.
+    dating: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -438,6 +441,7 @@ def _timing(raw: Mapping[str, Any]) -> TimingConfig:
         markers=markers,
         present_tense=_compile(tense.get("present", r"\b(?:is|are|am)\b"), "present tense"),
         past_tense=_compile(tense.get("past", r"\b(?:was|were)\b"), "past tense"),
+        dating=_compile(raw["dating"], "timing dating") if raw.get("dating") else None,
     )
 
 

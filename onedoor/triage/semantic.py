@@ -184,16 +184,18 @@ class Encoder:
         import numpy as np
 
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            found = {t: self._cache[t] for t in dict.fromkeys(texts) if t in self._cache}
+            missing = [t for t in dict.fromkeys(texts) if t not in found]
             if missing:
-                for text, row in zip(missing, self._encode(missing), strict=True):
-                    self._cache[text] = row
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
-            rows = []
-            for text in texts:
+                found.update(zip(missing, self._encode(missing), strict=True))
+            # Remember them, most recent last; a call with more texts than the cache holds keeps
+            # only the last CACHE_SIZE (its answer is built from `found`, not from the cache).
+            for text in found:
+                self._cache[text] = found[text]
                 self._cache.move_to_end(text)
-                rows.append(self._cache[text])
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+            rows = [found[t] for t in texts]
             return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
     def description_matrix(self, descriptions: Descriptions) -> Any:

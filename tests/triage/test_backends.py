@@ -119,3 +119,15 @@ def test_triage_model_command_in_lexicon_mode(monkeypatch):
     monkeypatch.setenv(semantic.ENV_SWITCH, "off")
     with pytest.raises(CommandError, match="rules alone"):
         call_command("triage_model")
+
+
+def test_more_texts_than_the_cache_holds_in_one_call(fresh_encoder, monkeypatch):
+    """Training embeds thousands of sentences at once; the cache must not drop some of them
+    before the call has answered."""
+    pytest.importorskip("onnxruntime")
+    encoder = fresh_encoder("onnx")
+    monkeypatch.setattr(semantic, "CACHE_SIZE", 3)
+    vectors = encoder.embed(SENTENCES + SENTENCES[:2])
+    assert vectors.shape == (len(SENTENCES) + 2, 384)
+    assert (vectors[0] == vectors[len(SENTENCES)]).all()
+    assert len(encoder._cache) == 3

@@ -76,6 +76,29 @@ def test_now_in_another_clause_does_not_make_the_past_live():
     assert assessment.grade == "standard"
 
 
+def _timings(text: str) -> list[str]:
+    """How the engine dated each hit, as the rationale says it ("earlier today", "in the past")."""
+    return [line for line in assess(text=text, channel="web").rationale if "(\u201c" in line]
+
+
+def test_a_later_sentence_that_dates_the_story_applies_back():
+    story = "I came home to find someone had broken into my house and taken my laptop."
+    assert any("in the past" in line for line in _timings(story))
+    assert any("earlier today" in line for line in _timings(story + " It must have happened this afternoon."))
+    assert any("some time ago" in line for line in _timings(story + " It happened last month while I was away."))
+    assert any("within the last hour" in line for line in _timings(
+        "Someone smashed my car window and took my bag. This was about 10 minutes ago."))
+
+
+def test_dating_back_stops_at_a_sentence_with_its_own_time_and_ignores_form_answers():
+    # "right now" belongs to the first sentence; the dating sentence only reaches the second.
+    lines = _timings("A man is in my garden right now. He smashed my shed window. It started an hour ago.")
+    assert any("happening now" in line for line in lines)
+    # A form answer about when it happened wins over the text.
+    answered = assess(text="Someone took my bag. It happened last week.", channel="web", answers={"happened": "now"})
+    assert not any("in the past" in line or "some time ago" in line for line in answered.rationale)
+
+
 # --- questions and hypotheticals
 
 

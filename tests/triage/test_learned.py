@@ -123,7 +123,7 @@ def test_a_few_words_are_left_to_the_rules():
     an emergency); it has seen few messages that short, so the policy leaves them to the rules."""
     result = assess(text="someone is shouting outside", channel="sms")
     assert result.grade != "immediate"
-    assert "learned: not used, 4 words is too short for the model (it reads 12 or more)" in result.rationale
+    assert "learned: not used, 4 words is too short for the model (it reads 8 or more)" in result.rationale
     assert not any(r.startswith("learned: reviewers") for r in result.rationale)
 
 
