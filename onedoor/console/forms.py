@@ -8,6 +8,7 @@ from django_otp import match_token
 from onedoor.accounts.models import Role, Team, User
 from onedoor.cases.models import STATUS_TRANSITIONS, CaseStatus
 from onedoor.core.models import Area
+from onedoor.people.models import MarkerKind
 from onedoor.triage.models import Grade, Response
 from onedoor.triage.policy import FACTORS, VULNERABILITIES
 
@@ -261,3 +262,47 @@ class RegradeReportForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date must be the same as or after the start date"))
         return data
+
+
+class MarkerForm(forms.Form):
+    """A supervisor places a vulnerability marker on an email address or phone number."""
+
+    kind = forms.ChoiceField(
+        label=_("On"), choices=MarkerKind.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose an email address or a phone number")},
+    )
+    value = forms.CharField(
+        label=_("Email address or phone number"), max_length=254,
+        help_text=_("Contacts from it will be assessed with the marker. People who share it (a household) will be too."),
+        error_messages={"required": _("Enter the email address or phone number")},
+    )
+    category = forms.ChoiceField(
+        label=_("Vulnerability"), choices=(),
+        error_messages={"required": _("Choose the vulnerability the marker records")},
+    )
+    reason = forms.CharField(
+        label=_("Reason and source"), max_length=2000, widget=forms.Textarea,
+        help_text=_("Why the marker is needed and where it comes from, for example a MARAC referral or a case reference."),
+        error_messages={"required": _("Enter why the marker is needed and where it comes from")},
+    )
+    review_by = forms.DateField(
+        label=_("Review by"), widget=DateInput, help_text=_("Within two years. After this date the marker stops applying."),
+        error_messages={"required": _("Enter the review date"), "invalid": _("Enter the review date as year-month-day, for example 2027-11-29")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from onedoor.console.templatetags.console import vulnerability_label
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Choose")), *((v, vulnerability_label(v)) for v in VULNERABILITIES)]
+
+
+class WithdrawMarkerForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the marker withdrawn?"), max_length=2000, widget=forms.Textarea,
+        error_messages={"required": _("Enter why the marker is withdrawn")},
+    )
+
+
+class MarkerSearchForm(forms.Form):
+    value = forms.CharField(label=_("Email address or phone number"), max_length=254, required=False)

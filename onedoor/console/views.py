@@ -1,5 +1,5 @@
 """The staff console: sign in with a second factor, the queue, a case, its assessment, supervisor
-reviews, the regrade report and the audit trail."""
+reviews, the regrade report, vulnerability markers and the audit trail."""
 
 import csv
 from functools import wraps
@@ -42,6 +42,10 @@ from onedoor.cases.services import (
 )
 from onedoor.console import forms
 from onedoor.core.references import reference_normalise
+from onedoor.people.markers import DEFAULT_REVIEW, marker_add, markers_in_force
+from onedoor.people.markers import marker_withdraw as marker_withdraw_service
+from onedoor.people.models import Marker
+from onedoor.people.phones import phone_to_e164
 from onedoor.triage.models import Assessment, Grade
 
 JUSTIFIED_KEY = "case_justifications"
@@ -385,3 +389,68 @@ def audit(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "console/audit.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+MARKERS_PAGE_SIZE = 50
+
+
+@staff_required(Capability.SUPERVISE)
+def markers(request: HttpRequest) -> HttpResponse:
+    """Vulnerability markers in force, searchable by email address or phone number."""
+    search = forms.MarkerSearchForm(request.GET if "value" in request.GET else None)
+    wanted = search.cleaned_data["value"].strip() if search.is_valid() else ""
+    in_force = markers_in_force().select_related("created_by").order_by("review_by", "pk")
+    if wanted:
+        candidates = {wanted.lower()}
+        if phone := phone_to_e164(wanted):
+            candidates.add(phone)
+        in_force = in_force.filter(value__in=candidates)
+    page = Paginator(in_force, MARKERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(actor=request.user, request=request, action="marker.list", object_type="marker", object_id="*",
+                 detail={"search": bool(wanted), "shown": len(page.object_list)})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "console/markers.html", {
+        "search": search, "searched": wanted, "page": page, "query": query.urlencode(),
+    })
+
+
+@staff_required(Capability.SUPERVISE)
+def marker_new(request: HttpRequest) -> HttpResponse:
+    """Place a marker; `?kind=phone&value=...` prefills it (the case page links here)."""
+    if request.method == "POST":
+        form = forms.MarkerForm(request.POST)
+        if form.is_valid():
+            try:
+                marker = marker_add(actor=request.user, request=request, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Marker placed: %(marker)s, review by %(date)s.") % {
+                    "marker": marker.category.replace("_", " "), "date": f"{marker.review_by:%d %b %Y}",
+                })
+                return redirect("console:markers")
+    else:
+        form = forms.MarkerForm(initial={"kind": request.GET.get("kind", ""), "value": request.GET.get("value", ""),
+                                         "review_by": timezone.localdate() + DEFAULT_REVIEW})
+    return render(request, "console/marker_new.html", {"form": form}, status=400 if request.method == "POST" else 200)
+
+
+@staff_required(Capability.SUPERVISE)
+def marker_withdraw(request: HttpRequest, marker_id: int) -> HttpResponse:
+    marker = Marker.objects.filter(pk=marker_id, withdrawn_at__isnull=True).select_related("created_by").first()
+    if marker is None:
+        raise Http404
+    form = forms.WithdrawMarkerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            marker_withdraw_service(actor=request.user, request=request, marker=marker, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Marker withdrawn."))
+            return redirect("console:markers")
+    return render(request, "console/marker_withdraw.html", {"marker": marker, "form": form},
+                  status=400 if request.method == "POST" else 200)

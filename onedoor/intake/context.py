@@ -7,10 +7,11 @@
   address or phone number, or whose location has the same full postcode.
 - An open case at the same place: an open case with the same full postcode, or exactly the same
   address text (ignoring case, spacing and punctuation).
-- Person markers: there is no marker model yet, and reporters are never linked or merged with
-  earlier people by a shared email or phone (households share them, and an abuser may know the
-  victim's), so there is no person to hold a marker. This returns none until the CRM links
-  people by a reviewed decision.
+- Markers: reporters are never linked or merged with earlier people by a shared email or phone
+  (households share them, and an abuser may know the victim's), so a supervisor places a marker
+  on the email address or phone number itself (``onedoor.people.markers``), with a reason and a
+  review date. A contact from a marked identifier gets the marker's vulnerability, named in a
+  "records:" line for staff; intake audits each marker it applies.
 
 Only counts and the matching postcode reach the engine, not the other contacts' content.
 """
@@ -25,6 +26,7 @@ from django.utils import timezone
 from onedoor.cases.models import OPEN_STATUSES, Case
 from onedoor.core.geography import full_postcode
 from onedoor.intake.models import Contact
+from onedoor.people.markers import markers_for
 from onedoor.people.models import Person
 from onedoor.triage.context import RecordContext
 
@@ -83,10 +85,15 @@ def record_context_for(message, *, case: Case | None = None, received_at: dateti
         same_place = [c for c in candidates if address_key(c.location_text) == key]
     same_place.sort(key=lambda c: c.pk)
 
+    markers = markers_for(
+        email=reporter.email if reporter else "", phone=reporter.phone if reporter else "", today=timezone.localdate(now)
+    )
     return RecordContext(
         repeat_contacts_30d=len(matched),
         repeat_about=" or ".join(about),
         open_case_same_place=bool(same_place),
         open_case_references=tuple(c.display_reference for c in same_place[:MAX_OPEN_CASE_REFERENCES]),
-        person_markers=(),
+        person_markers=tuple(sorted({m.category for m in markers})),
+        references=tuple(m.describe() for m in markers),
+        marker_ids=tuple(m.marker_id for m in markers),
     )

@@ -18,6 +18,7 @@ from onedoor.core.references import reference_display, reference_generate
 from onedoor.intake.context import record_context_for
 from onedoor.intake.models import Contact
 from onedoor.notify.services import notification_queue
+from onedoor.people.markers import markers_applied
 from onedoor.people.models import Person
 from onedoor.triage.engine import assess
 from onedoor.triage.models import GRADE_RANK, Assessment, Grade
@@ -258,6 +259,7 @@ def _receive(*, message: InboundMessage, actor_label: str, request) -> IntakeRes
         request=request,
         detail={"channel": message.channel, "grade": result.grade},
     )
+    markers_applied(context.marker_ids, case=case)
     _acknowledge(case=case, event=event, reporter=reporter, next_steps=next_steps, token=token)
     return IntakeResult(case, contact, assessment, True, token, code, next_steps)
 
@@ -317,6 +319,7 @@ def contact_add_to_case(*, case: Case, message: InboundMessage, actor_label: str
     received_at = message.received_at or timezone.now()
     policy = load_policy()
     context = record_context_for(message, case=case, received_at=received_at)
+    markers_applied(context.marker_ids, case=case)
     result = assess(
         text=message.text, channel=message.channel, answers=message.answers or {}, policy=policy, context=context
     )

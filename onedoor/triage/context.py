@@ -32,6 +32,8 @@ class RecordContext:
     person_markers: tuple[str, ...] = ()
     # Any further human-readable lines for the rationale (e.g. a marker's source and review date).
     references: tuple[str, ...] = ()
+    # The markers applied (onedoor.people.Marker ids), for the audit trail; the engine ignores them.
+    marker_ids: tuple[int, ...] = ()
 
     @property
     def empty(self) -> bool:

@@ -751,7 +751,7 @@ def _context_hits(context: RecordContext | None, policy: Policy) -> list[Hit]:
                         context.open_case_text(), {"open_case_same_place"}))
     for marker in sorted(set(context.person_markers)):
         hits.append(hit(f"context.marker.{marker}", cfg.marker_factor, cfg.marker_weight,
-                        f"a marker on the person's record: {marker.replace('_', ' ')}", {"person_marker"},
+                        f"a vulnerability marker: {marker.replace('_', ' ')}", {"person_marker"},
                         (marker,) if cfg.marker_adds_vulnerability else ()))
     return hits
 

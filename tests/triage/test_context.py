@@ -61,7 +61,7 @@ def test_a_person_marker_adds_its_vulnerability():
     assessment = assess(text=BIKE, channel="web", context=context)
     assert assessment.vulnerabilities == ["mental_health"]
     assert assessment.thrive["vulnerability"]["score"] >= 2
-    assert "records: a marker on the person's record: mental health (raises vulnerability by 2)" in assessment.rationale
+    assert "records: a vulnerability marker: mental health (raises vulnerability by 2)" in assessment.rationale
     assert "records: marker from NHS referral, review 2027-01-01" in assessment.rationale
 
 

@@ -1,0 +1,167 @@
+"""Vulnerability markers on an email address or phone number: placed and withdrawn by supervisors,
+applied by intake to new contacts from that identifier, every step in the audit trail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from onedoor.accounts.models import Role
+from onedoor.audit.models import AuditEvent
+from onedoor.people.markers import marker_add, marker_withdraw, markers_for
+from onedoor.people.models import Marker
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "My ex keeps turning up at my work and I'm frightened of what he might do, it's been going on for weeks."
+
+
+def _today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def supervisor(make_user):
+    return make_user(Role.SUPERVISOR)
+
+
+def _place(supervisor, **overrides):
+    values = {"kind": "email", "value": "Jane@Example.com", "category": "domestic_abuse",
+              "reason": "MARAC referral, case PS-2026-1234", "review_by": _today() + timedelta(days=200)}
+    values.update(overrides)
+    return marker_add(actor=supervisor, **values)
+
+
+# --------------------------------------------------------------------------- services
+
+
+@pytest.mark.parametrize(("overrides", "field"), [
+    ({"value": "not an email"}, "value"),
+    ({"kind": "phone", "value": "12"}, "value"),
+    ({"kind": "fax"}, "kind"),
+    ({"category": "angry"}, "category"),
+    ({"reason": "   "}, "reason"),
+    ({"review_by": timezone.localdate()}, "review_by"),
+    ({"review_by": timezone.localdate() + timedelta(days=800)}, "review_by"),
+])
+def test_a_bad_marker_is_refused_with_a_message_and_nothing_is_kept(supervisor, overrides, field):
+    with pytest.raises(ValidationError) as caught:
+        _place(supervisor, **overrides)
+    assert field in caught.value.message_dict
+    assert not Marker.objects.exists()
+    assert not AuditEvent.objects.filter(action="marker.add").exists()
+
+
+def test_identifiers_are_stored_in_one_form_and_the_placing_is_audited(supervisor):
+    email = _place(supervisor)
+    phone = _place(supervisor, kind="phone", value="07700 900 982", category="suicide_risk")
+    assert (email.value, phone.value) == ("jane@example.com", "+447700900982")
+    events = AuditEvent.objects.filter(action="marker.add").order_by("pk")
+    assert [e.object_id for e in events] == [str(email.pk), str(phone.pk)]
+    assert events[0].actor == supervisor and events[0].detail["category"] == "domestic_abuse"
+    assert [m.category for m in markers_for(phone="+447700900982")] == ["suicide_risk"]
+
+
+def test_withdrawn_and_overdue_markers_no_longer_apply(supervisor):
+    withdrawn = _place(supervisor)
+    marker_withdraw(actor=supervisor, marker=withdrawn, reason="Risk assessment closed")
+    with pytest.raises(ValidationError):
+        marker_withdraw(actor=supervisor, marker=withdrawn, reason="again")
+    overdue = _place(supervisor, category="mental_health")
+    assert [m.category for m in markers_for(email="jane@example.com")] == ["mental_health"]
+    later = overdue.review_by + timedelta(days=1)
+    assert markers_for(email="jane@example.com", today=later) == []
+    assert AuditEvent.objects.filter(action="marker.withdraw", object_id=str(withdrawn.pk)).count() == 1
+
+
+# --------------------------------------------------------------------------- intake
+
+
+def test_a_contact_from_a_marked_email_is_assessed_with_the_marker(supervisor, submit_contact):
+    marker = _place(supervisor)
+    result = submit_contact("Someone took my bike from the stairwell last night, no idea who.", email="jane@example.com")
+    case = result.case
+    assert "domestic_abuse" in case.vulnerabilities
+    rationale = result.assessment.rationale
+    assert "records: a vulnerability marker: domestic abuse (raises vulnerability by 2)" in rationale
+    assert f"records: a marker on the same email address: domestic abuse (added {timezone.localdate(marker.created_at):%d %b %Y}, review by {marker.review_by:%d %b %Y})" in rationale
+    applied = AuditEvent.objects.get(action="marker.apply")
+    assert applied.object_id == str(marker.pk) and applied.detail == {"case": case.public_reference}
+    assert applied.actor_label == "intake"
+
+
+def test_no_marker_for_other_identifiers_anonymous_reports_or_after_withdrawal(supervisor, submit_contact):
+    marker = _place(supervisor)
+    assert "domestic_abuse" not in submit_contact(TEXT.replace("ex", "neighbour"), email="someone@example.com").case.vulnerabilities
+    anonymous = submit_contact("Someone took my bike from the stairwell last night.", anonymous=True)
+    assert anonymous.case.vulnerabilities == []
+    marker_withdraw(actor=supervisor, marker=marker, reason="Moved away")
+    after = submit_contact("Someone took my bike from the stairwell last night.", email="jane@example.com")
+    assert "domestic_abuse" not in after.case.vulnerabilities
+    assert not AuditEvent.objects.filter(action="marker.apply").exists()
+
+
+# --------------------------------------------------------------------------- console
+
+
+@pytest.mark.parametrize(("role", "status"), [
+    (Role.ADVISOR, 403), (Role.OFFICER, 403), (Role.SUPERVISOR, 200), (Role.AUDITOR, 403), (Role.ADMIN, 200),
+])
+def test_only_supervisors_and_admins_manage_markers(staff_client, make_user, role, status):
+    marker = _place(make_user(Role.SUPERVISOR))
+    client = staff_client(role)
+    assert client.get("/console/markers/").status_code == status
+    assert client.get(f"/console/markers/{marker.pk}/withdraw/").status_code == status
+    assert client.get("/console/markers/new/").status_code == status
+    response = client.post("/console/markers/new/", {"kind": "phone", "value": "07700900123", "category": "disability",
+                                                 "reason": "x", "review_by": str(_today() + timedelta(days=30))})
+    assert response.status_code == (302 if status == 200 else 403)
+    assert Marker.objects.count() == (2 if status == 200 else 1)
+
+
+def test_a_supervisor_places_searches_and_withdraws_a_marker(staff_client):
+    client = staff_client(Role.SUPERVISOR)
+    page = client.get("/console/markers/")
+    assert "No markers are in force." in page.content.decode()
+    assert AuditEvent.objects.filter(action="marker.list").exists()
+
+    bad = client.post("/console/markers/new/", {"kind": "email", "value": "nope", "category": "",
+                                            "reason": "", "review_by": "2020-01-01"})
+    assert bad.status_code == 400
+    body = bad.content.decode()
+    assert "There is a problem" in body and "Choose the vulnerability the marker records" in body
+    assert "Enter why the marker is needed and where it comes from" in body
+    assert not Marker.objects.exists()
+
+    response = client.post("/console/markers/new/", {"kind": "email", "value": "Jane@Example.com", "category": "stalking_harassment",
+                                                 "reason": "Harassment warning issued to her ex", "review_by": str(_today() + timedelta(days=90))})
+    assert response.status_code == 302
+    marker = Marker.objects.get()
+    assert marker.value == "jane@example.com" and marker.created_by == client.user
+
+    listed = client.get("/console/markers/?value=JANE@example.com").content.decode()
+    assert "jane@example.com" in listed and "Stalking or harassment" in listed
+    assert "No marker in force on that email address or phone number." in client.get("/console/markers/?value=other@example.com").content.decode()
+
+    assert client.post(f"/console/markers/{marker.pk}/withdraw/", {"reason": ""}).status_code == 400
+    assert client.post(f"/console/markers/{marker.pk}/withdraw/", {"reason": "Ex has moved abroad"}).status_code == 302
+    marker.refresh_from_db()
+    assert marker.withdrawn_by == client.user and marker.withdrawn_reason == "Ex has moved abroad"
+    assert client.get(f"/console/markers/{marker.pk}/withdraw/").status_code == 404
+
+
+def test_the_case_page_offers_a_supervisor_a_marker_on_the_reporters_details(staff_client, submit_contact):
+    case = submit_contact(TEXT, email="jane@example.com", phone="+447700900982").case
+    supervisor = staff_client(Role.SUPERVISOR)
+    supervisor.post(f"/console/cases/{case.public_reference}/justify/", {"justification": "Supervising the queue"})
+    body = supervisor.get(f"/console/cases/{case.public_reference}/").content.decode()
+    assert "/console/markers/new/?kind=phone&amp;value=%2B447700900982" in body
+    assert "Place a marker on this email address" in body
+    form = supervisor.get("/console/markers/new/?kind=phone&value=%2B447700900982").content.decode()
+    assert 'value="+447700900982"' in form and 'value="phone" checked' in form
+    advisor = staff_client(Role.ADVISOR)
+    advisor.post(f"/console/cases/{case.public_reference}/justify/", {"justification": "Queue work"})
+    assert "Place a marker" not in advisor.get(f"/console/cases/{case.public_reference}/").content.decode()
