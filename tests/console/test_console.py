@@ -158,3 +158,14 @@ def test_a_contact_not_in_english_shows_an_interpreter_tag_in_the_queue_and_case
     assert "Interpreter: Polish" in client.get("/console/queue/").content.decode()
     client.post(f"/console/cases/{case.public_reference}/justify/", {"justification": "Queue work"})
     assert "Interpreter needed: Polish" in client.get(f"/console/cases/{case.public_reference}/").content.decode()
+
+
+def test_the_rationale_links_the_cases_its_records_lines_name(staff_client, submit_contact):
+    first = submit_contact("Someone smashed the window of the close door last night.").case
+    second = submit_contact("Youths were kicking the close door again tonight, it is hanging off now.").case
+    client = staff_client(Role.ADVISOR)
+    client.post(f"/console/cases/{second.public_reference}/justify/", {"justification": "Queue work"})
+    body = client.get(f"/console/cases/{second.public_reference}/").content.decode()
+    link = f'<a class="govuk-link" href="/console/cases/{first.public_reference}/">{first.display_reference}</a>'
+    assert link in body
+    assert "<li>records: an open case at the same address (" in body

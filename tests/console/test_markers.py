@@ -165,3 +165,4 @@ def test_the_case_page_offers_a_supervisor_a_marker_on_the_reporters_details(sta
     advisor = staff_client(Role.ADVISOR)
     advisor.post(f"/console/cases/{case.public_reference}/justify/", {"justification": "Queue work"})
     assert "Place a marker" not in advisor.get(f"/console/cases/{case.public_reference}/").content.decode()
+

@@ -1,10 +1,14 @@
 """Template helpers for the staff console."""
 
+import re
+
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from onedoor.accounts.permissions import user_can
+from onedoor.core.references import reference_normalise
 
 register = template.Library()
 
@@ -102,3 +106,28 @@ def language_name(code: str) -> str:
     from onedoor.triage.language import NAMES
 
     return NAMES.get(code, code) if code else _("language not recognised")
+
+
+_DISPLAYED_REFERENCE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]\b")
+
+
+@register.filter
+def rationale_lines(rationale: str) -> list[str]:
+    """A stored rationale ("; "-joined) as its lines."""
+    return [line for line in (rationale or "").split("; ") if line.strip()]
+
+
+@register.filter
+def link_references(line: str):
+    """A rationale line, escaped, with each case reference it names ("records: an open case at the
+    same address (ABCD-EFGH-J)") made a link to that case."""
+    parts, last = [], 0
+    for match in _DISPLAYED_REFERENCE.finditer(line):
+        canonical = reference_normalise(match.group(0))
+        if canonical is None:
+            continue
+        parts.append(line[last:match.start()])
+        parts.append(format_html('<a class="govuk-link" href="{}">{}</a>', reverse("console:case", args=[canonical]), match.group(0)))
+        last = match.end()
+    parts.append(line[last:])
+    return format_html("{}" * len(parts), *parts)  # text parts are escaped; links are built by format_html
