@@ -66,7 +66,7 @@ class LearnedConfig:
 
     model: Path | None = None  # None: the layer is off
     grade: str = "decide"  # "decide" | "advise"
-    immediate_threshold: float = 0.4
+    immediate_threshold: float = 0.35
     vulnerability_threshold: float = 0.7
     # Shorter messages are left to the rules: the model has seen few of them, and on a few words
     # ("someone is shouting outside") it guesses an emergency from the tense alone.
@@ -383,7 +383,7 @@ def cross_validate(
 
 
 def train(
-    paths: Sequence[str | Path], *, version: str, c: float = 2.0, immediate_threshold: float = 0.4,
+    paths: Sequence[str | Path], *, version: str, c: float = 2.0, immediate_threshold: float = 0.35,
     vulnerability_threshold: float = 0.7, cross_validation: bool = True, records: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Train on labelled files (`records`: what ``read_labelled(paths)`` already returned);
