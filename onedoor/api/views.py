@@ -181,19 +181,20 @@ class ContactCreateView(APIView):
             raw_payload=request.data if isinstance(request.data, dict) else {},
         )
         result = intake_receive(message=message, actor_label=request.user.label, request=request)
-        assessment = result.assessment
+        # What their words alone give: a client must not learn what our records hold (other
+        # contacts, open cases, a marker on the email or phone it sent) from the answer.
+        public = result.public(message)
         body = {
             "reference": result.case.display_reference,
             "tracking_url": tracking_url(result.tracking_token),
             "assessment": {
-                "grade": assessment.grade,
-                "response": assessment.response,
-                "vulnerabilities": assessment.vulnerabilities,
-                "call_999_advice": assessment.call_999_advice,
-                # Without the "records:" lines: the client must not learn of other contacts or cases.
-                "rationale": public_rationale(assessment.rationale),
+                "grade": public.grade,
+                "response": public.response,
+                "vulnerabilities": public.vulnerabilities,
+                "call_999_advice": public.call_999_advice,
+                "rationale": public_rationale(public.rationale),
             },
-            "expected_contact_by": result.expected_contact_by.isoformat(),
+            "expected_contact_by": public.expected_contact_by.isoformat(),
         }
         if result.secret_code:
             body["secret_code"] = result.secret_code

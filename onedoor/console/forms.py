@@ -232,9 +232,13 @@ class ReviewForm(forms.Form):
 
 
 class DateInput(forms.DateInput):
-    """A browser date picker (falls back to a text box in year-month-day form)."""
+    """A browser date picker (falls back to a text box in year-month-day form). Its value must be
+    year-month-day whatever the locale's date format, or the browser shows it empty."""
 
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs=attrs, format=format)
 
 
 class RegradeReportForm(forms.Form):

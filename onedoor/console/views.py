@@ -42,7 +42,7 @@ from onedoor.cases.services import (
 )
 from onedoor.console import forms
 from onedoor.core.references import reference_normalise
-from onedoor.people.markers import DEFAULT_REVIEW, marker_add, markers_in_force
+from onedoor.people.markers import DEFAULT_REVIEW, marker_place, markers_in_force
 from onedoor.people.markers import marker_withdraw as marker_withdraw_service
 from onedoor.people.models import Marker
 from onedoor.people.phones import phone_to_e164
@@ -407,7 +407,7 @@ def markers(request: HttpRequest) -> HttpResponse:
         in_force = in_force.filter(value__in=candidates)
     page = Paginator(in_force, MARKERS_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(actor=request.user, request=request, action="marker.list", object_type="marker", object_id="*",
-                 detail={"search": bool(wanted), "shown": len(page.object_list)})
+                 detail={"searched": wanted, "shown": len(page.object_list)})
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "console/markers.html", {
@@ -422,7 +422,7 @@ def marker_new(request: HttpRequest) -> HttpResponse:
         form = forms.MarkerForm(request.POST)
         if form.is_valid():
             try:
-                marker = marker_add(actor=request.user, request=request, **form.cleaned_data)
+                marker = marker_place(actor=request.user, request=request, **form.cleaned_data)
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -433,7 +433,7 @@ def marker_new(request: HttpRequest) -> HttpResponse:
                 return redirect("console:markers")
     else:
         form = forms.MarkerForm(initial={"kind": request.GET.get("kind", ""), "value": request.GET.get("value", ""),
-                                         "review_by": timezone.localdate() + DEFAULT_REVIEW})
+                                         "review_by": (timezone.localdate() + DEFAULT_REVIEW).isoformat()})
     return render(request, "console/marker_new.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
 

@@ -20,6 +20,7 @@ from onedoor.intake.models import Contact
 from onedoor.notify.services import notification_queue
 from onedoor.people.markers import markers_applied
 from onedoor.people.models import Person
+from onedoor.triage.context import RECORDS_PREFIX
 from onedoor.triage.engine import assess
 from onedoor.triage.models import GRADE_RANK, Assessment, Grade
 from onedoor.triage.policy import load_policy
@@ -70,6 +71,18 @@ class IntakeResult:
     def expected_contact_by(self) -> datetime:
         return self.case.due_at
 
+    def public(self, message: InboundMessage) -> "PublicView":
+        """What the reporter is told (``PublicView``): the stored assessment when our records
+        added nothing to it, else the assessment of their words alone."""
+        rationale = self.assessment.rationale if self.assessment is not None else ""
+        if self.assessment is not None and RECORDS_PREFIX not in rationale:
+            return PublicView(
+                grade=self.assessment.grade, response=self.assessment.response,
+                vulnerabilities=list(self.assessment.vulnerabilities), call_999_advice=self.assessment.call_999_advice,
+                rationale=rationale, next_steps=self.next_steps, expected_contact_by=self.case.due_at,
+            )
+        return public_view(message, received_at=self.case.created_at, rural=bool(self.case.area and self.case.area.rural))
+
 
 def _validate(message: InboundMessage) -> None:
     errors = {}
@@ -119,6 +132,36 @@ def service_due_at(*, policy, grade: str, response: str, received_at: datetime, 
     if rural and (standard.rural_target_minutes or grade_standard.rural_target_minutes):
         minutes = standard.rural_target_minutes or grade_standard.rural_target_minutes
     return received_at + timedelta(minutes=minutes), standard.next_steps_text
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """What the person reporting (or the API client relaying them) is told: the assessment of
+    their words alone, without what our records add. A marker on a victim's email must not be
+    discoverable by submitting a report with that email, and records never lower a grade, so this
+    is never less urgent than what they said (call_999_advice comes from their words alone)."""
+
+    grade: str
+    response: str
+    vulnerabilities: list[str]
+    call_999_advice: bool
+    rationale: str
+    next_steps: str
+    expected_contact_by: datetime
+
+
+def public_view(message: InboundMessage, *, received_at: datetime, rural: bool = False) -> PublicView:
+    policy = load_policy()
+    result = assess(text=message.text, channel=message.channel, answers=message.answers or {}, policy=policy)
+    due_at, next_steps = service_due_at(
+        policy=policy, grade=result.grade, response=result.response, received_at=received_at, rural=rural
+    )
+    outcome = result.to_dict()
+    return PublicView(
+        grade=result.grade, response=result.response, vulnerabilities=list(result.vulnerabilities),
+        call_999_advice=result.call_999_advice, rationale=outcome["rationale"], next_steps=next_steps,
+        expected_contact_by=due_at,
+    )
 
 
 def _unique_reference() -> str:

@@ -36,13 +36,14 @@ def normalise_identifier(kind: str, typed: str) -> str:
         return typed.lower()
     if kind == MarkerKind.PHONE:
         e164 = phone_to_e164(typed)
-        if e164 is None:
+        # A UK number has ten digits after the 0; "possible" numbers can be much shorter.
+        if e164 is None or len(e164) < (13 if e164.startswith("+44") else 9):
             raise ValidationError({"value": "Enter a phone number, like 07700 900 982 or +44 7700 900 982"})
         return e164
     raise ValidationError({"kind": "Choose an email address or a phone number"})
 
 
-def marker_add(*, actor, request=None, kind: str, value: str, category: str, reason: str, review_by: date | None = None) -> Marker:
+def marker_place(*, actor, request=None, kind: str, value: str, category: str, reason: str, review_by: date | None = None) -> Marker:
     today = timezone.localdate()
     review_by = review_by or today + DEFAULT_REVIEW
     errors: dict[str, str] = {}
@@ -58,6 +59,13 @@ def marker_add(*, actor, request=None, kind: str, value: str, category: str, rea
         normalised = normalise_identifier(kind, value)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if not errors:
+        same = markers_in_force(today).filter(kind=kind, value=normalised, category=category).first()
+        if same is not None:
+            errors["value"] = (
+                f"This {MarkerKind(kind).label.lower()} already has a {category.replace('_', ' ')} marker "
+                f"in force (review by {same.review_by:%d %b %Y}); withdraw it first to change it"
+            )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -65,8 +73,8 @@ def marker_add(*, actor, request=None, kind: str, value: str, category: str, rea
             kind=kind, value=normalised, category=category, reason=reason.strip(), review_by=review_by, created_by=actor
         )
         audit_record(
-            actor=actor, request=request, action="marker.add", object_type="marker", object_id=str(marker.pk),
-            detail={"kind": kind, "category": category, "review_by": review_by.isoformat()},
+            actor=actor, request=request, action="marker.place", object_type="marker", object_id=str(marker.pk),
+            detail={"kind": kind, "value": normalised, "category": category, "review_by": review_by.isoformat()},
         )
     return marker
 
@@ -81,7 +89,8 @@ def marker_withdraw(*, actor, request=None, marker: Marker, reason: str) -> Mark
         marker.withdrawn_by = actor
         marker.withdrawn_reason = reason.strip()
         marker.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
-        audit_record(actor=actor, request=request, action="marker.withdraw", object_type="marker", object_id=str(marker.pk))
+        audit_record(actor=actor, request=request, action="marker.withdraw", object_type="marker", object_id=str(marker.pk),
+                     detail={"kind": marker.kind, "value": marker.value, "category": marker.category, "reason": marker.withdrawn_reason})
     return marker
 
 
@@ -119,9 +128,10 @@ def markers_for(*, email: str = "", phone: str = "", today: date | None = None) 
 
 
 def markers_applied(marker_ids, *, case) -> None:
-    """Audit that intake read these markers for a contact on `case` (a read of personal data)."""
+    """Audit that intake read these markers for a contact on `case` (a read of personal data),
+    on the case, so that searching the audit trail by its reference finds them."""
     for marker_id in marker_ids:
         audit_record(
-            actor_label="intake", action="marker.apply", object_type="marker", object_id=str(marker_id),
-            detail={"case": case.public_reference},
+            actor_label="intake", action="marker.apply", object_type="case", object_id=case.public_reference,
+            detail={"marker": marker_id},
         )

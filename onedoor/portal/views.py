@@ -225,12 +225,13 @@ def _submit_report(request: HttpRequest, data: dict) -> HttpResponse:
     if not result.created and request.session.get(CONFIRMATION_KEY):
         # A second "Send report" for the same journey: nothing new was stored.
         return redirect("portal:report_confirmation")
+    public = result.public(message)  # what their words alone give, never what our records add
     request.session[CONFIRMATION_KEY] = {
         "reference": result.case.display_reference,
         "token": token,
         "code": code,
-        "next_steps": result.next_steps,
-        "due_at": result.case.due_at.isoformat(),
+        "next_steps": public.next_steps,
+        "due_at": public.expected_contact_by.isoformat(),
         "call_999_advice": result.case.call_999_advice,
         "email": (message.reporter.email if message.reporter else ""),
         "shown_until": (timezone.now() + CONFIRMATION_LIFETIME).isoformat(),

@@ -650,7 +650,8 @@ def _add_semantic(facts: Facts, sentences: list[Sentence], policy: Policy, raw_t
     if model is not None:
         words, needed = len(raw_text.split()), learned.config_for(policy).min_words
         if words < needed:
-            facts.notes.append(f"learned: not used, {words} words is too short for the model (it reads {needed} or more)")
+            counted = f"{words} word{'' if words == 1 else 's'}"
+            facts.notes.append(f"learned: not used, {counted} is too short for the model (it reads {needed} or more)")
             model = None
     if model is not None:
         # One model call for both layers (each call has a fixed cost of about as much as the
@@ -844,6 +845,9 @@ def _floors(facts: Facts, policy: Policy) -> list[tuple[str, str, str]]:
         if cfg.open_case_floor and context.open_case_same_place:
             floors.append((cfg.open_case_floor, "floor.open_case_same_place",
                            f"an open case in our records, so at least {cfg.open_case_floor}"))
+        if cfg.marker_floor and set(context.person_markers) & cfg.marker_floor_categories:
+            floors.append((cfg.marker_floor, "floor.person_marker",
+                           f"a marker in our records, so at least {cfg.marker_floor}"))
     return floors
 
 

@@ -280,7 +280,7 @@ def _problem(record: Any, *, require_expected: bool) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) not in (1, 2):
+    if len(args) not in (1, 2) or args[0] in ("-h", "--help"):
         print("usage: python -m onedoor.triage.evaluation LABELLED.jsonl [OTHER_POLICY.yaml]", file=sys.stderr)
         return 2
     try:

@@ -78,6 +78,10 @@ def _assess_chunk(chunk: list[tuple[int, str]]) -> list[dict[str, Any]]:
 def assess_line(line: str, *, line_number: int, policy: Policy) -> dict[str, Any]:
     """Assess one JSON Lines record, or describe why it cannot be assessed."""
     try:
+        line.encode("utf-8")  # input is read with errors="surrogateescape": bad bytes arrive as lone surrogates
+    except UnicodeEncodeError:
+        return {"id": None, "error": f"line {line_number}: not UTF-8 text (save the file as UTF-8)"}
+    try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return {"id": None, "error": f"line {line_number}: not valid JSON ({exc.msg} at column {exc.colno})"}

@@ -73,6 +73,7 @@ def ensure(model_dir: Path, *, quantised: bool = True) -> Path:
         _atomic(plain, lambda out: export(model_dir, out))
     if quantised:
         _atomic(target, lambda out: quantise(plain, out))
+    logger.info("triage sentence model for ONNX Runtime written to %s", target)
     return target
 
 
@@ -117,7 +118,7 @@ def export(model_dir: Path, out: Path) -> None:
         warnings.simplefilter("ignore")
         torch.onnx.export(TokenStates(model).eval(), example, str(out), input_names=list(INPUTS),
                           output_names=["token_states"], dynamic_axes=axes, opset_version=17, dynamo=False)
-    logger.info("triage sentence model exported to ONNX in %.1f s (%s)", time.perf_counter() - started, out)
+    logger.info("triage sentence model exported to ONNX in %.1f s", time.perf_counter() - started)
 
 
 def quantise(source: Path, out: Path) -> None:

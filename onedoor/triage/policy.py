@@ -191,6 +191,8 @@ class ContextConfig:
     marker_factor: str = "vulnerability"
     marker_weight: float = 0.0
     marker_adds_vulnerability: bool = False
+    marker_floor: str | None = None  # a contact from a marked identifier is never graded below this...
+    marker_floor_categories: frozenset[str] = frozenset()  # ...when the marker is one of these
 
 
 @dataclass(frozen=True)
@@ -517,7 +519,7 @@ def _context(raw: Any) -> ContextConfig:
     for where, section, keys in (
         ("context.repeat_contacts", repeat, {"min", "factor", "weight_each", "max_weight", "floor", "floor_min"}),
         ("context.open_case_same_place", open_case, {"factor", "weight", "floor"}),
-        ("context.person_markers", markers, {"factor", "weight", "adds_vulnerability"}),
+        ("context.person_markers", markers, {"factor", "weight", "adds_vulnerability", "floor", "floor_categories"}),
     ):
         unknown = set(section) - keys
         if unknown:
@@ -537,6 +539,10 @@ def _context(raw: Any) -> ContextConfig:
         marker_factor=markers.get("factor", d.marker_factor),
         marker_weight=_number(markers, "weight", d.marker_weight, "context.person_markers"),
         marker_adds_vulnerability=bool(markers.get("adds_vulnerability", d.marker_adds_vulnerability)),
+        marker_floor=_floor(markers.get("floor", d.marker_floor), "context.person_markers"),
+        marker_floor_categories=frozenset(
+            _known(list(markers.get("floor_categories") or ()), VULNERABILITIES, "context.person_markers.floor_categories")
+        ),
     )
 
 

@@ -143,3 +143,27 @@ def test_the_openapi_schema_is_valid_without_warnings():
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_a_marker_on_the_reporters_email_is_not_revealed_to_the_client(client, api_key, make_user):
+    """Submitting a report with someone's email must not tell the client that the email carries a
+    marker: the answer is what the words alone give; the force's case has the marker."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from onedoor.people.markers import marker_place
+
+    body = {"text": "My bike was stolen from outside the library yesterday afternoon.", "channel": "api",
+            "reporter": {"name": "Probe", "email": "victim@example.org"}}
+    plain = post(client, api_key, {**body, "reporter": {"name": "Probe", "email": "other@example.org"}}).json()
+    marker_place(actor=make_user(Role.SUPERVISOR), kind="email", value="victim@example.org", category="domestic_abuse",
+               reason="MARAC referral", review_by=timezone.localdate() + timedelta(days=100))
+    response = post(client, api_key, body)
+    assert response.status_code == 201
+    answer = response.json()
+    assert answer["assessment"]["vulnerabilities"] == plain["assessment"]["vulnerabilities"] == []
+    assert answer["assessment"]["grade"] == plain["assessment"]["grade"]
+    assert "domestic" not in answer["assessment"]["rationale"] and "marker" not in answer["assessment"]["rationale"]
+    case = Case.objects.get(public_reference=answer["reference"].replace("-", ""))
+    assert "domestic_abuse" in case.vulnerabilities  # the force's case has it

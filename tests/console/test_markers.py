@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from onedoor.accounts.models import Role
 from onedoor.audit.models import AuditEvent
-from onedoor.people.markers import marker_add, marker_withdraw, markers_for
+from onedoor.people.markers import marker_place, marker_withdraw, markers_for
 from onedoor.people.models import Marker
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def _place(supervisor, **overrides):
     values = {"kind": "email", "value": "Jane@Example.com", "category": "domestic_abuse",
               "reason": "MARAC referral, case PS-2026-1234", "review_by": _today() + timedelta(days=200)}
     values.update(overrides)
-    return marker_add(actor=supervisor, **values)
+    return marker_place(actor=supervisor, **values)
 
 
 # --------------------------------------------------------------------------- services
@@ -41,6 +41,7 @@ def _place(supervisor, **overrides):
 @pytest.mark.parametrize(("overrides", "field"), [
     ({"value": "not an email"}, "value"),
     ({"kind": "phone", "value": "12"}, "value"),
+    ({"kind": "phone", "value": "12345"}, "value"),
     ({"kind": "fax"}, "kind"),
     ({"category": "angry"}, "category"),
     ({"reason": "   "}, "reason"),
@@ -52,17 +53,28 @@ def test_a_bad_marker_is_refused_with_a_message_and_nothing_is_kept(supervisor, 
         _place(supervisor, **overrides)
     assert field in caught.value.message_dict
     assert not Marker.objects.exists()
-    assert not AuditEvent.objects.filter(action="marker.add").exists()
+    assert not AuditEvent.objects.filter(action="marker.place").exists()
 
 
 def test_identifiers_are_stored_in_one_form_and_the_placing_is_audited(supervisor):
     email = _place(supervisor)
     phone = _place(supervisor, kind="phone", value="07700 900 982", category="suicide_risk")
     assert (email.value, phone.value) == ("jane@example.com", "+447700900982")
-    events = AuditEvent.objects.filter(action="marker.add").order_by("pk")
+    events = AuditEvent.objects.filter(action="marker.place").order_by("pk")
     assert [e.object_id for e in events] == [str(email.pk), str(phone.pk)]
     assert events[0].actor == supervisor and events[0].detail["category"] == "domestic_abuse"
+    assert events[1].detail["value"] == "+447700900982"
     assert [m.category for m in markers_for(phone="+447700900982")] == ["suicide_risk"]
+
+
+def test_the_same_marker_twice_is_refused_until_the_first_is_withdrawn(supervisor):
+    first = _place(supervisor, kind="phone", value="07700 900982", category="stalking_harassment")
+    with pytest.raises(ValidationError, match="already has a stalking harassment marker in force"):
+        _place(supervisor, kind="phone", value="+44 7700 900982", category="stalking_harassment")
+    _place(supervisor, kind="phone", value="+447700900982", category="suicide_risk")  # another vulnerability is fine
+    marker_withdraw(actor=supervisor, marker=first, reason="Replaced")
+    _place(supervisor, kind="phone", value="+447700900982", category="stalking_harassment", reason="New risk assessment")
+    assert Marker.objects.count() == 3
 
 
 def test_withdrawn_and_overdue_markers_no_longer_apply(supervisor):
@@ -89,8 +101,18 @@ def test_a_contact_from_a_marked_email_is_assessed_with_the_marker(supervisor, s
     assert "records: a vulnerability marker: domestic abuse (raises vulnerability by 2)" in rationale
     assert f"records: a marker on the same email address: domestic abuse (added {timezone.localdate(marker.created_at):%d %b %Y}, review by {marker.review_by:%d %b %Y})" in rationale
     applied = AuditEvent.objects.get(action="marker.apply")
-    assert applied.object_id == str(marker.pk) and applied.detail == {"case": case.public_reference}
-    assert applied.actor_label == "intake"
+    assert (applied.object_type, applied.object_id) == ("case", case.public_reference)
+    assert applied.detail == {"marker": marker.pk} and applied.actor_label == "intake"
+
+
+def test_a_marker_keeps_a_contact_at_least_prompt_whatever_the_model_says(supervisor, submit_contact):
+    """The learned layer does not know the marker: the policy's floor keeps the grade."""
+    _place(supervisor, category="stalking_harassment")
+    result = submit_contact("Someone keeps leaving notes on my car windscreen, it has been going on for weeks.",
+                            email="jane@example.com")
+    assert result.case.grade in ("prompt", "immediate")
+    assert "floor.person_marker" in result.assessment.rationale or result.case.grade == "immediate" \
+        or "prompt" in result.assessment.rationale.split(";")[0]
 
 
 def test_no_marker_for_other_identifiers_anonymous_reports_or_after_withdrawal(supervisor, submit_contact):
@@ -128,6 +150,8 @@ def test_a_supervisor_places_searches_and_withdraws_a_marker(staff_client):
     assert "No markers are in force." in page.content.decode()
     assert AuditEvent.objects.filter(action="marker.list").exists()
 
+    blank = client.get("/console/markers/new/").content.decode()
+    assert f'value="{(_today() + timedelta(days=365)).isoformat()}"' in blank  # the default, as a date input needs it
     bad = client.post("/console/markers/new/", {"kind": "email", "value": "nope", "category": "",
                                             "reason": "", "review_by": "2020-01-01"})
     assert bad.status_code == 400

@@ -77,3 +77,17 @@ def test_several_workers_need_a_policy_file():
     policy = build_policy(__import__("yaml").safe_load(open(raw.source, encoding="utf-8")))
     with pytest.raises(ValueError, match="policy loaded from a file"):
         run(io.StringIO('{"id": 1, "channel": "web", "text": "hi"}\n'), io.StringIO(), policy=policy, workers=2)
+
+
+def test_a_line_that_is_not_utf8_gets_an_error_and_the_rest_carry_on(tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(b'{"id": "n1", "channel": "web", "text": "caf\xe9 bike stolen"}\n'
+                     b'{"id": "n2", "channel": "web", "text": "my bike was stolen"}\n')
+    err = io.StringIO()
+    call_command("triage", "--input", str(path), "--output", str(tmp_path / "out.jsonl"), stderr=err)
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert rows[0] == {"id": None, "error": "line 1: not UTF-8 text (save the file as UTF-8)"}
+    assert rows[1]["id"] == "n2" and "grade" in rows[1]
+    assert "1 line(s) could not be assessed" in err.getvalue()

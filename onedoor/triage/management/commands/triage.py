@@ -26,7 +26,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with ExitStack() as stack:
             try:
-                infile = sys.stdin if options["input"] == "-" else stack.enter_context(open(options["input"], encoding="utf-8"))
+                # A line that is not UTF-8 gets its own error line; the rest of the batch carries on.
+                if options["input"] == "-":
+                    sys.stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
+                    infile = sys.stdin
+                else:
+                    infile = stack.enter_context(open(options["input"], encoding="utf-8", errors="surrogateescape"))
                 outfile = sys.stdout if options["output"] == "-" else stack.enter_context(open(options["output"], "w", encoding="utf-8"))
             except OSError as exc:
                 raise CommandError(f"Cannot open {exc.filename}: {exc.strerror}") from exc

@@ -26,7 +26,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE.jsonl", help="labelled contacts (the dev.jsonl format)")
-        parser.add_argument("--model-version", dest="model_version", required=True, help="the model's version, e.g. learned-2026.11.2")
+        parser.add_argument("--model-version", dest="model_version", required=True, help="the model's version, e.g. learned-2026.11.3")
         parser.add_argument("--out", default=str(learned.DEFAULT_MODEL), help="where to write the model (default: the bundled model)")
         parser.add_argument("--c", type=float, default=2.0, help="inverse regularisation strength (default 2)")
         parser.add_argument("--immediate-threshold", type=float, default=0.35,
