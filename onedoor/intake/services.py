@@ -65,7 +65,9 @@ class IntakeResult:
     # reporters the code that stands in for their email or phone. None on a replay.
     tracking_token: str | None
     secret_code: str | None
-    next_steps: str
+    next_steps: str  # as the reporter is told them
+    # What the reporter is told when our records changed the assessment (else None: the same).
+    public_view: "PublicView | None" = None
 
     @property
     def expected_contact_by(self) -> datetime:
@@ -74,6 +76,8 @@ class IntakeResult:
     def public(self, message: InboundMessage) -> "PublicView":
         """What the reporter is told (``PublicView``): the stored assessment when our records
         added nothing to it, else the assessment of their words alone."""
+        if self.public_view is not None:
+            return self.public_view
         rationale = self.assessment.rationale if self.assessment is not None else ""
         if self.assessment is not None and RECORDS_PREFIX not in rationale:
             return PublicView(
@@ -263,6 +267,10 @@ def _receive(*, message: InboundMessage, actor_label: str, request) -> IntakeRes
     due_at, next_steps = service_due_at(
         policy=policy, grade=result.grade, response=result.response, received_at=received_at, rural=bool(area and area.rural)
     )
+    # What the reporter is told (the confirmation, the tracking page, the email) comes from their
+    # words alone: what our records added (a marker, repeat contacts) must not show through it.
+    public = None if context.empty else public_view(message, received_at=received_at, rural=bool(area and area.rural))
+    told_steps, told_due = (public.next_steps, public.expected_contact_by) if public else (next_steps, due_at)
     case = Case.objects.create(
         public_reference=_unique_reference(),
         summary=_summary(message.text),
@@ -290,7 +298,7 @@ def _receive(*, message: InboundMessage, actor_label: str, request) -> IntakeRes
     event = CaseEvent.objects.create(
         case=case,
         kind=CaseEvent.Kind.CREATED,
-        text=_("We received your report. %(next)s") % {"next": next_steps},
+        text=_("We received your report. %(next)s") % {"next": told_steps},
         public=True,
         at=received_at,
     )
@@ -303,8 +311,8 @@ def _receive(*, message: InboundMessage, actor_label: str, request) -> IntakeRes
         detail={"channel": message.channel, "grade": result.grade},
     )
     markers_applied(context.marker_ids, case=case)
-    _acknowledge(case=case, event=event, reporter=reporter, next_steps=next_steps, token=token)
-    return IntakeResult(case, contact, assessment, True, token, code, next_steps)
+    _acknowledge(case=case, event=event, reporter=reporter, next_steps=told_steps, token=token, due_at=told_due)
+    return IntakeResult(case, contact, assessment, True, token, code, told_steps, public)
 
 
 def tracking_url(token: str) -> str:
@@ -313,7 +321,8 @@ def tracking_url(token: str) -> str:
     return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/track/{token}/"
 
 
-def _acknowledge(*, case: Case, event: CaseEvent, reporter: Person | None, next_steps: str, token: str) -> None:
+def _acknowledge(*, case: Case, event: CaseEvent, reporter: Person | None, next_steps: str, token: str,
+                 due_at: datetime | None = None) -> None:
     """Queue the acknowledgement, with the private tracking link, to a reporter who gave an email."""
     if reporter is None or not reporter.email:
         return
@@ -321,14 +330,14 @@ def _acknowledge(*, case: Case, event: CaseEvent, reporter: Person | None, next_
         channel="email",
         recipient=reporter.email,
         subject=f"We have received your report {reference_display(case.public_reference)}",
-        body=_acknowledgement_body(case=case, next_steps=next_steps, token=token),
+        body=_acknowledgement_body(case=case, next_steps=next_steps, token=token, due_at=due_at),
         dedupe_key=f"case-event:{event.pk}:email",
         case=case,
     )
 
 
-def _acknowledgement_body(*, case: Case, next_steps: str, token: str) -> str:
-    local_due = timezone.localtime(case.due_at)
+def _acknowledgement_body(*, case: Case, next_steps: str, token: str, due_at: datetime | None = None) -> str:
+    local_due = timezone.localtime(due_at or case.due_at)
     lines = [
         f"Thank you. We have received your report and its reference is {case.display_reference}.",
         "",

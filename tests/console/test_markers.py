@@ -190,3 +190,22 @@ def test_the_case_page_offers_a_supervisor_a_marker_on_the_reporters_details(sta
     advisor.post(f"/console/cases/{case.public_reference}/justify/", {"justification": "Queue work"})
     assert "Place a marker" not in advisor.get(f"/console/cases/{case.public_reference}/").content.decode()
 
+
+
+def test_what_the_reporter_is_told_does_not_show_the_marker(supervisor, submit_contact):
+    """The public timeline's first entry and the acknowledgement give the next steps of the words
+    alone; the force's case keeps the marker's grade."""
+    from onedoor.cases.models import CaseEvent
+    from onedoor.notify.models import Notification
+
+    text = "My bike was stolen from outside the library yesterday afternoon."
+    plain = submit_contact(text, email="someone@example.com").case
+    _place(supervisor, category="domestic_abuse")
+    marked = submit_contact(text, email="jane@example.com").case
+    assert marked.grade == "prompt" and plain.grade != "prompt"
+    first = CaseEvent.objects.get(case=marked, kind=CaseEvent.Kind.CREATED)
+    assert first.public and first.text == CaseEvent.objects.get(case=plain, kind=CaseEvent.Kind.CREATED).text
+    email = Notification.objects.get(case=marked)
+    assert "domestic" not in email.body and "marker" not in email.body
+    plain_email = Notification.objects.get(case=plain)
+    assert email.body.split("What happens next:")[1].split("\n")[0] == plain_email.body.split("What happens next:")[1].split("\n")[0]
