@@ -125,6 +125,7 @@ def demo_load(*, seed: int = 2026) -> dict:
     from onedoor.cases.models import Case, CaseStatus
     from onedoor.cases.services import Actor, case_add_public_update, case_allocate, case_change_status
     from onedoor.intake.services import InboundMessage, Reporter, intake_receive
+    from onedoor.people.markers import marker_place
 
     rng = random.Random(seed)
     force = Area.objects.create(code="PS", name="Police Scotland", kind=Area.Kind.FORCE)
@@ -142,6 +143,14 @@ def demo_load(*, seed: int = 2026) -> dict:
         )
     now = timezone.now()
     created = 0
+    # One vulnerability marker, so the Markers page and a "records:" line have something to show:
+    # contacts from the first reporter's email are assessed with it.
+    first_name = NAMES[0]
+    marker_place(
+        actor=users["supervisor"], kind="email", value=f"{first_name.split()[0].lower()}.0@example.com",
+        category="domestic_abuse", reason="Demo: MARAC referral (made-up data)",
+        review_by=timezone.localdate() + timedelta(days=180),
+    )
     for index, (text, channel, answers, location) in enumerate(CONTACTS):
         anonymous = index % 5 == 3
         name = NAMES[index % len(NAMES)]
