@@ -158,12 +158,18 @@ def _score(results: Sequence[CaseResult], version: str, slowest: int) -> Report:
 
 def format_report(report: Report) -> str:
     """A plain-text report for the terminal or a pull request."""
+    expected_immediate = sum(c.expected_grade == "immediate" for c in report.cases)
+    graded_immediate = sum(c.grade == "immediate" for c in report.cases)
+    n = len(report.cases)
     lines = [
-        f"policy {report.policy_version}: {len(report.cases)} labelled contacts",
+        f"policy {report.policy_version}: {n} labelled contact{'' if n == 1 else 's'}",
         f"exact grade accuracy      {report.grade_accuracy:.3f}",
         f"within one grade          {report.within_one_accuracy:.3f}",
-        f"immediate recall          {report.immediate_recall:.3f}",
-        f"immediate precision       {report.immediate_precision:.3f}",
+        # With no emergency expected (or none graded) there is nothing to measure: say so.
+        f"immediate recall          {report.immediate_recall:.3f}" if expected_immediate else
+        "immediate recall          n/a (no contact is labelled immediate)",
+        f"immediate precision       {report.immediate_precision:.3f}" if graded_immediate else
+        "immediate precision       n/a (no contact was graded immediate)",
         f"call_999_advice accuracy  {report.call_999_accuracy:.3f}",
         f"vulnerability micro P/R/F1 {report.vulnerability_micro.precision:.3f} / "
         f"{report.vulnerability_micro.recall:.3f} / {report.vulnerability_micro.f1:.3f}",
@@ -181,7 +187,7 @@ def format_report(report: Report) -> str:
     if report.mismatches:
         lines += ["", "grade mismatches"]
         lines += [f"  {c.id}: expected {c.expected_grade}, got {c.grade}" for c in report.mismatches]
-    lines += ["", "slowest cases"]
+    lines += ["", "slowest cases (the first call of a run also loads the models)"]
     lines += [f"  {c.id}: {c.milliseconds:.2f} ms" for c in report.slowest]
     return "\n".join(lines)
 

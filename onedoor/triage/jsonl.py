@@ -105,8 +105,12 @@ def assess_line(line: str, *, line_number: int, policy: Policy) -> dict[str, Any
 def _missing_fields(record: dict[str, Any]) -> str | None:
     if record.get("id") is None:
         return "missing 'id'"
-    if not isinstance(record.get("channel"), str):
+    if "channel" not in record:
         return "missing 'channel' (a string such as \"web\" or \"sms\")"
-    if not isinstance(record.get("text"), str):
+    if not isinstance(record["channel"], str):
+        return "'channel' must be a string such as \"web\" or \"sms\""
+    if "text" not in record:
         return "missing 'text' (a string, which may be empty)"
+    if not isinstance(record["text"], str):
+        return "'text' must be a string"
     return None
