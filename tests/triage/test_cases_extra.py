@@ -122,6 +122,17 @@ CASES: list[tuple[str, str, str, dict | None, str, list[str], bool]] = [
     ('z09', 'web', 'A customer drove off without paying for fuel yesterday. Our CCTV got a clear shot of his face and the number plate.', None, 'standard', [], False),
     ('z10', 'web', "Is it legal to have a Stanley knife in my toolbag? I'm a plumber and I carry it for work.", None, 'other_resolution', [], False),
     ('z11', 'sms', 'lads on scramblers doing wheelies through the crowd at the gala day, kids everywhere', None, 'immediate', [], True),
+    # --- cam-2026.11.8: short messages (a blow with the attacker still there, held in a flat, mugged now,
+    # robbed at knifepoint, barely conscious, a child of 11 not home, help in Chinese); and their near misses.
+    ('z12', 'sms', 'just been headbutted outside the chippy and the guy is still here', None, 'immediate', [], True),
+    ('z13', 'sms', 'he hit me on saturday, im at my mums now and hes not here', None, 'standard', [], False),
+    ('z14', 'chat', 'my ex has taken my keys and will not let me leave the house', None, 'immediate', ['domestic_abuse'], True),
+    ('z15', 'web', 'my dad will not let me go out until I finish my exams, is that allowed', None, 'other_resolution', [], False),
+    ('z16', 'sms', 'a woman is getting mugged at the bus stop on union st right now', None, 'immediate', [], True),
+    ('z17', 'whatsapp', 'got robbed at knifepoint 5 mins ago near the bridge, he ran off', None, 'immediate', [], True),
+    ('z18', 'sms', 'my pal took something at the party and shes barely conscious', None, 'immediate', [], True),
+    ('z19', 'web', 'my son has not come home from school, he is 10 and his phone is off', None, 'immediate', ['child_at_risk', 'missing_person'], True),
+    ('z20', 'sms', '救命 有人 拿着 刀子 在 我家 门口', None, 'immediate', [], True),
 ]
 
 
