@@ -3,7 +3,7 @@
 import os
 import sys
 
-HYPHENATED = {"triage-eval": "triage_eval", "triage-train": "triage_train", "triage-model": "triage_model"}
+HYPHENATED = {"triage-eval": "triage_eval", "triage-train": "triage_train", "triage-model": "triage_model", "triage-export": "triage_export"}
 
 
 def main() -> None:
