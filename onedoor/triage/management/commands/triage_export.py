@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import OuterRef, Subquery
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         since = None
         if options["since"]:
             try:
-                day = datetime.strptime(options["since"], "%Y-%m-%d").date()
+                day = date.fromisoformat(options["since"])
             except ValueError as exc:
                 raise CommandError("--since must be a date like 2026-11-01") from exc
             since = timezone.make_aware(datetime.combine(day, time.min))
