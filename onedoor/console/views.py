@@ -41,15 +41,21 @@ from onedoor.cases.services import (
     case_review,
 )
 from onedoor.console import forms
+from onedoor.console.templatetags.console import vulnerability_label
 from onedoor.core.references import reference_normalise
-from onedoor.people.markers import DEFAULT_REVIEW, marker_place, markers_in_force
+from onedoor.people.markers import DEFAULT_REVIEW, identifier_forms, marker_place, markers_in_force
 from onedoor.people.markers import marker_withdraw as marker_withdraw_service
 from onedoor.people.models import Marker
-from onedoor.people.phones import phone_to_e164
 from onedoor.triage.models import Assessment, Grade
 
 JUSTIFIED_KEY = "case_justifications"
 QUEUE_PAGE_SIZE = 25
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError shown on the form: on its field, or above the form."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 def staff_required(capability: Capability | None = None):
@@ -195,8 +201,7 @@ def _case_action(capability: Capability, form_class, form_name: str, perform, su
             try:
                 perform(case=case, actor=Actor(user=request.user, request=request), data=form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                _add_service_errors(form, exc)
             else:
                 messages.success(request, success)
                 return redirect("console:case", reference)
@@ -259,8 +264,7 @@ def case_assess_view(request: HttpRequest, reference: str) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            _add_service_errors(form, exc)
         else:
             if assessment.previous_grade != assessment.grade:
                 messages.success(request, _("Assessment saved. Case regraded from %(old)s to %(new)s.") % {
@@ -303,8 +307,7 @@ def review_case(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             case_review(case=case, actor=Actor(user=request.user, request=request), note=form.cleaned_data["note"])
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            _add_service_errors(form, exc)
         else:
             messages.success(request, _("%(reference)s marked as reviewed.") % {"reference": case.display_reference})
             return redirect("console:reviews")
@@ -399,12 +402,9 @@ def markers(request: HttpRequest) -> HttpResponse:
     """Vulnerability markers in force, searchable by email address or phone number."""
     search = forms.MarkerSearchForm(request.GET if "value" in request.GET else None)
     wanted = search.cleaned_data["value"].strip() if search.is_valid() else ""
-    in_force = markers_in_force().select_related("created_by").order_by("review_by", "pk")
+    in_force = markers_in_force().select_related("created_by")
     if wanted:
-        candidates = {wanted.lower()}
-        if phone := phone_to_e164(wanted):
-            candidates.add(phone)
-        in_force = in_force.filter(value__in=candidates)
+        in_force = in_force.filter(value__in=identifier_forms(wanted))
     page = Paginator(in_force, MARKERS_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(actor=request.user, request=request, action="marker.list", object_type="marker", object_id="*",
                  detail={"searched": wanted, "shown": len(page.object_list)})
@@ -424,11 +424,10 @@ def marker_new(request: HttpRequest) -> HttpResponse:
             try:
                 marker = marker_place(actor=request.user, request=request, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                _add_service_errors(form, exc)
             else:
                 messages.success(request, _("Marker placed: %(marker)s, review by %(date)s.") % {
-                    "marker": marker.category.replace("_", " "), "date": f"{marker.review_by:%d %b %Y}",
+                    "marker": vulnerability_label(marker.category), "date": f"{marker.review_by:%d %b %Y}",
                 })
                 return redirect("console:markers")
     else:
@@ -447,8 +446,7 @@ def marker_withdraw(request: HttpRequest, marker_id: int) -> HttpResponse:
         try:
             marker_withdraw_service(actor=request.user, request=request, marker=marker, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            _add_service_errors(form, exc)
         else:
             messages.success(request, _("Marker withdrawn."))
             return redirect("console:markers")

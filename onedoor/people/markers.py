@@ -43,6 +43,15 @@ def normalise_identifier(kind: str, typed: str) -> str:
     raise ValidationError({"kind": "Choose an email address or a phone number"})
 
 
+def identifier_forms(typed: str) -> set[str]:
+    """The stored forms a typed search could mean: an email in lower case, a phone number in E.164."""
+    typed = (typed or "").strip()
+    forms = {typed.lower()}
+    if phone := phone_to_e164(typed):
+        forms.add(phone)
+    return forms
+
+
 def marker_place(*, actor, request=None, kind: str, value: str, category: str, reason: str, review_by: date | None = None) -> Marker:
     today = timezone.localdate()
     review_by = review_by or today + DEFAULT_REVIEW
