@@ -641,18 +641,7 @@ def _add_semantic(facts: Facts, sentences: list[Sentence], policy: Policy, raw_t
     facts.mode = semantic.MODE_SEMANTIC
     lexicon = set(facts.vulnerabilities)
     texts = [s.text for s in sentences if not all(c.question == "hypothetical" for c in s.clauses)]
-    model = None if facts.empty else learned.model_for(policy)
-    if model is not None and facts.interpreter_needed:
-        # The sentence model reads English: its guess at other languages is noise. The rules'
-        # foreign-language words and the language floor decide, and a person reviews it.
-        facts.notes.append("learned: not used, the model reads English only")
-        model = None
-    if model is not None:
-        words, needed = len(raw_text.split()), learned.config_for(policy).min_words
-        if words < needed:
-            counted = f"{words} word{'' if words == 1 else 's'}"
-            facts.notes.append(f"learned: not used, {counted} is too short for the model (it reads {needed} or more)")
-            model = None
+    model = _learned_model(facts, policy, raw_text)
     if model is not None:
         # One model call for both layers (each call has a fixed cost of about as much as the
         # text itself): the learned layer's inputs and the sentences the semantic layer compares.
@@ -665,18 +654,44 @@ def _add_semantic(facts: Facts, sentences: list[Sentence], policy: Policy, raw_t
         facts.learned = learned.predict(raw_text, texts, model)
 
 
+def _learned_model(facts: Facts, policy: Policy, raw_text: str) -> learned.LearnedModel | None:
+    """The policy's learned model if it may read this contact; else None, with a note why."""
+    model = None if facts.empty else learned.model_for(policy)
+    if model is None:
+        return None
+    if facts.interpreter_needed:
+        # The sentence model reads English: its guess at other languages is noise. The rules'
+        # foreign-language words and the language floor decide, and a person reviews it.
+        facts.notes.append("learned: not used, the model reads English only")
+        return None
+    words, needed = len(raw_text.split()), learned.config_for(policy).min_words
+    if words < needed:
+        counted = f"{words} word{'' if words == 1 else 's'}"
+        facts.notes.append(f"learned: not used, {counted} is too short for the model (it reads {needed} or more)")
+        return None
+    return model
+
+
+def _add_learned_vulnerabilities(facts: Facts, policy: Policy) -> None:
+    """The learned layer's vulnerabilities at or above the policy's threshold. Added after the
+    grade rule is chosen: the rules grade on what the words and records show."""
+    if facts.learned is None:
+        return
+    threshold = learned.config_for(policy).vulnerability_threshold
+    for category, p in sorted(facts.learned.vulnerability_probabilities.items()):
+        if p >= threshold and category not in facts.vulnerabilities:
+            facts.learned_vulnerabilities.append((category, p))
+            facts.vulnerabilities.add(category)
+            facts.vulnerabilities.update(policy.vulnerability_implies.get(category, ()))
+
+
 def _apply_learned(facts: Facts, grade: str, policy: Policy) -> tuple[str, str] | None:
-    """The learned layer's grade, as (grade, rule id), when it changes the rules' grade; and
-    its vulnerabilities added to the facts. The rules' `immediate` always stands."""
+    """The learned layer's grade, as (grade, rule id), when it changes the rules' grade. The
+    rules' `immediate` always stands."""
     prediction = facts.learned
     if prediction is None:
         return None
     config = learned.config_for(policy)
-    for category, p in sorted(prediction.vulnerability_probabilities.items()):
-        if p >= config.vulnerability_threshold and category not in facts.vulnerabilities:
-            facts.learned_vulnerabilities.append((category, p))
-            facts.vulnerabilities.add(category)
-            facts.vulnerabilities.update(policy.vulnerability_implies.get(category, ()))
     if config.grade != "decide" or grade == "immediate":
         return None
     if prediction.grade_probabilities.get("immediate", 0.0) >= config.immediate_threshold:
@@ -855,6 +870,7 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
     rule = next(r for r in policy.grade_rules if _condition_holds(r.when, facts))
     grade, response, rule_id, reason = rule.grade, rule.response, rule.id, rule.reason
     rules_grade = ""
+    _add_learned_vulnerabilities(facts, policy)
     by_model = _apply_learned(facts, grade, policy)
     if by_model is not None:
         rules_grade = grade
