@@ -20,7 +20,6 @@ from onedoor.intake.models import Contact
 from onedoor.notify.services import notification_queue
 from onedoor.people.markers import markers_applied
 from onedoor.people.models import Person
-from onedoor.triage.context import RECORDS_PREFIX
 from onedoor.triage.engine import assess
 from onedoor.triage.models import GRADE_RANK, Assessment, Grade
 from onedoor.triage.policy import load_policy
@@ -66,7 +65,7 @@ class IntakeResult:
     tracking_token: str | None
     secret_code: str | None
     next_steps: str  # as the reporter is told them
-    # What the reporter is told when our records changed the assessment (else None: the same).
+    # What the reporter is told (None on a replay: worked out again from the message).
     public_view: "PublicView | None" = None
 
     @property
@@ -74,17 +73,9 @@ class IntakeResult:
         return self.case.due_at
 
     def public(self, message: InboundMessage) -> "PublicView":
-        """What the reporter is told (``PublicView``): the stored assessment when our records
-        added nothing to it, else the assessment of their words alone."""
+        """What the reporter is told (``PublicView``)."""
         if self.public_view is not None:
             return self.public_view
-        rationale = self.assessment.rationale if self.assessment is not None else ""
-        if self.assessment is not None and RECORDS_PREFIX not in rationale:
-            return PublicView(
-                grade=self.assessment.grade, response=self.assessment.response,
-                vulnerabilities=list(self.assessment.vulnerabilities), call_999_advice=self.assessment.call_999_advice,
-                rationale=rationale, next_steps=self.next_steps, expected_contact_by=self.case.due_at,
-            )
         return public_view(message, received_at=self.case.created_at, rural=bool(self.case.area and self.case.area.rural))
 
 
@@ -155,17 +146,30 @@ class PublicView:
 
 
 def public_view(message: InboundMessage, *, received_at: datetime, rural: bool = False) -> PublicView:
+    """The assessment of the message's words alone (no records), and the promise it carries."""
     policy = load_policy()
     result = assess(text=message.text, channel=message.channel, answers=message.answers or {}, policy=policy)
     due_at, next_steps = service_due_at(
         policy=policy, grade=result.grade, response=result.response, received_at=received_at, rural=rural
     )
-    outcome = result.to_dict()
+    return _view_of(result, next_steps=next_steps, due_at=due_at)
+
+
+def _view_of(result, *, next_steps: str, due_at: datetime) -> PublicView:
     return PublicView(
         grade=result.grade, response=result.response, vulnerabilities=list(result.vulnerabilities),
-        call_999_advice=result.call_999_advice, rationale=outcome["rationale"], next_steps=next_steps,
+        call_999_advice=result.call_999_advice, rationale=result.rationale_text, next_steps=next_steps,
         expected_contact_by=due_at,
     )
+
+
+def _told(message: InboundMessage, result, context, *, next_steps: str, due_at: datetime, received_at: datetime,
+          rural: bool) -> PublicView:
+    """What the reporter is told: the engine's assessment when our records added nothing to it;
+    otherwise the assessment of their words alone, so a marker or repeat contacts never show."""
+    if context.empty:
+        return _view_of(result, next_steps=next_steps, due_at=due_at)
+    return public_view(message, received_at=received_at, rural=rural)
 
 
 def _unique_reference() -> str:
@@ -267,10 +271,9 @@ def _receive(*, message: InboundMessage, actor_label: str, request) -> IntakeRes
     due_at, next_steps = service_due_at(
         policy=policy, grade=result.grade, response=result.response, received_at=received_at, rural=bool(area and area.rural)
     )
-    # What the reporter is told (the confirmation, the tracking page, the email) comes from their
-    # words alone: what our records added (a marker, repeat contacts) must not show through it.
-    public = None if context.empty else public_view(message, received_at=received_at, rural=bool(area and area.rural))
-    told_steps, told_due = (public.next_steps, public.expected_contact_by) if public else (next_steps, due_at)
+    # What the reporter is told (the confirmation, the tracking page, the email).
+    told = _told(message, result, context, next_steps=next_steps, due_at=due_at, received_at=received_at,
+                 rural=bool(area and area.rural))
     case = Case.objects.create(
         public_reference=_unique_reference(),
         summary=_summary(message.text),
@@ -298,7 +301,7 @@ def _receive(*, message: InboundMessage, actor_label: str, request) -> IntakeRes
     event = CaseEvent.objects.create(
         case=case,
         kind=CaseEvent.Kind.CREATED,
-        text=_("We received your report. %(next)s") % {"next": told_steps},
+        text=_("We received your report. %(next)s") % {"next": told.next_steps},
         public=True,
         at=received_at,
     )
@@ -311,8 +314,9 @@ def _receive(*, message: InboundMessage, actor_label: str, request) -> IntakeRes
         detail={"channel": message.channel, "grade": result.grade},
     )
     markers_applied(context.marker_ids, case=case)
-    _acknowledge(case=case, event=event, reporter=reporter, next_steps=told_steps, token=token, due_at=told_due)
-    return IntakeResult(case, contact, assessment, True, token, code, told_steps, public)
+    _acknowledge(case=case, event=event, reporter=reporter, next_steps=told.next_steps, token=token,
+                 due_at=told.expected_contact_by)
+    return IntakeResult(case, contact, assessment, True, token, code, told.next_steps, told)
 
 
 def tracking_url(token: str) -> str:
@@ -427,6 +431,9 @@ def contact_add_to_case(*, case: Case, message: InboundMessage, actor_label: str
         detail={"channel": message.channel, "grade": result.grade},
     )
     next_steps = policy.service_standard(case.grade, case.response).next_steps_text
+    told = _told(message, result, context, next_steps=next_steps, due_at=case.due_at, received_at=received_at,
+                 rural=bool(case.area and case.area.rural))
     if token:
-        _acknowledge(case=case, event=event, reporter=reporter, next_steps=next_steps, token=token)
-    return IntakeResult(case, contact, assessment, True, token, None, next_steps)
+        _acknowledge(case=case, event=event, reporter=reporter, next_steps=told.next_steps, token=token,
+                     due_at=told.expected_contact_by)
+    return IntakeResult(case, contact, assessment, True, token, None, told.next_steps, told)
