@@ -520,6 +520,11 @@ def _best_per_indicator(hits: list[Hit], policy: Policy) -> list[Hit]:
 # --------------------------------------------------------------------------- facts
 
 
+def call_999_advice(grade: str, channel: str) -> bool:
+    """DESIGN.md: an emergency on any channel but a 999/101 call is told to call 999 at once."""
+    return grade == "immediate" and channel != TELEPHONE_CHANNEL
+
+
 def validate_answers(answers: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[str]]:
     """The answers the engine uses, and notes on those it ignores; ValueError for a malformed one."""
     if answers is None:
@@ -894,7 +899,7 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
     standard = policy.service_standard(grade)
     response = response or standard.response
     standard = policy.service_standard(grade, response)
-    call_999 = grade == "immediate" and channel != TELEPHONE_CHANNEL
+    call_999 = call_999_advice(grade, channel)
 
     counted = sorted(facts.counted, key=lambda h: (-policy.timing.multipliers.get(h.timing, 1.0) * h.weight))
     thrive: dict[str, dict[str, Any]] = {}

@@ -20,11 +20,11 @@ from django.utils import timezone
 
 from onedoor.audit.services import audit_record
 from onedoor.intake.models import Contact
+from onedoor.triage.engine import call_999_advice
 from onedoor.triage.models import Assessment
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w£$€])\+?\d[\d ()-]{7,}\d(?!\w)")
-TELEPHONE_CHANNEL = "phone"
 
 
 def redact(text: str) -> str:
@@ -57,7 +57,7 @@ def reviewed_records(since=None):
             "expected": {
                 "grade": row.grade,
                 "vulnerabilities": sorted(row.vulnerabilities or []),
-                "call_999_advice": row.grade == "immediate" and contact.channel != TELEPHONE_CHANNEL,
+                "call_999_advice": call_999_advice(row.grade, contact.channel),
             },
         }
 
