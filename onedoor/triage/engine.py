@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from onedoor.triage import language as language_detection
@@ -31,6 +31,7 @@ from onedoor.triage.policy import (
     GRADES,
     HAPPENED_VALUES,
     VULNERABILITIES,
+    GradeRule,
     Indicator,
     Policy,
     load_policy,
@@ -173,6 +174,10 @@ class Facts:
     # sentence model is installed; its vulnerabilities are added after the rules have graded.
     learned: learned.Prediction | None = None
     learned_vulnerabilities: list[tuple[str, float]] = field(default_factory=list)
+    # The sentences as the sentence model reads them, and the learned model that will read them
+    # once the rules have graded (None when the layer may not read this contact).
+    text: learned.ContactText | None = None
+    learned_model: learned.LearnedModel | None = None
 
     @property
     def counted(self) -> list[Hit]:
@@ -638,25 +643,64 @@ def _establish_facts(
 
 def _add_semantic(facts: Facts, sentences: list[Sentence], policy: Policy, raw_text: str = "") -> None:
     """Lexicon ∪ semantic: categories the sentence model finds (above the policy thresholds) in
-    sentences that are not hypotheticals, and the learned layer's reading of the contact.
-    Lexicon mode when the model is off or not installed."""
+    sentences that are not hypotheticals; and, when the learned layer may read the contact, its
+    embeddings (the layer reads them after the rules have graded, see ``_decide``). Lexicon mode
+    when the model is off or not installed."""
     encoder = semantic.get_encoder()
     if encoder is None:
         return
     facts.mode = semantic.MODE_SEMANTIC
     lexicon = set(facts.vulnerabilities)
     texts = [s.text for s in sentences if not all(c.question == "hypothetical" for c in s.clauses)]
-    model = _learned_model(facts, policy, raw_text)
-    if model is not None:
+    facts.text = learned.ContactText(sentences=tuple(s.text for s in sentences), kept=tuple(texts))
+    facts.learned_model = _learned_model(facts, policy, raw_text)
+    if facts.learned_model is not None:
         # One model call for both layers (each call has a fixed cost of about as much as the
         # text itself): the learned layer's inputs and the sentences the semantic layer compares.
-        encoder.embed([*learned.inputs(raw_text, texts), *semantic.candidate_sentences(texts, semantic.config_for(policy))])
+        encoder.embed([*facts.text.inputs(), *semantic.candidate_sentences(texts, semantic.config_for(policy))])
     facts.semantic_matches = semantic.find(texts, policy, lexicon=lexicon)
     for match in facts.semantic_matches:
         facts.vulnerabilities.add(match.category)
         facts.vulnerabilities.update(policy.vulnerability_implies.get(match.category, ()))
-    if model is not None:
-        facts.learned = learned.predict(raw_text, texts, model)
+
+
+def _rules_reading(facts: Facts, policy: Policy, rule: GradeRule | None = None) -> learned.RulesReading:
+    """The rules' reading of the words alone, as the learned layer is trained on it: what our
+    records say (repeat contacts, open cases, markers) is left out, so the layer never sees it.
+    `rule` is the grade rule that held, when the caller knows it."""
+    words = facts
+    if facts.context is not None or any(h.from_context for h in facts.hits):
+        rule = None  # it may have held because of our records
+        hits = [h for h in facts.hits if not h.from_context]
+        found = _vulnerabilities(hits, policy)
+        for match in facts.semantic_matches:
+            found.add(match.category)
+            found.update(policy.vulnerability_implies.get(match.category, ()))
+        words = replace(facts, hits=hits, context=None, scores=_scores([h for h in hits if h.counts], policy),
+                        vulnerabilities=found, notes=[])
+    rule = rule or next(r for r in policy.grade_rules if _condition_holds(r.when, words))
+    return learned.RulesReading(
+        grade=rule.grade,
+        rule_ids=frozenset([*(h.indicator_id for h in words.counted), rule.id]),
+        scores=dict(words.scores),
+        vulnerabilities=frozenset(words.vulnerabilities),
+        not_english=words.interpreter_needed,
+    )
+
+
+def rules_reading(
+    *, text: str, channel: str, answers: Mapping[str, Any] | None = None, policy: Policy | None = None,
+) -> tuple[learned.ContactText, learned.RulesReading]:
+    """A contact's sentences and the rules' reading of them, as the learned layer gets them
+    (``onedoor.triage.learned.train`` trains on these). Needs the sentence model."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    policy = policy or load_policy()
+    clean_answers, _ = validate_answers(answers)
+    facts = _establish_facts(text or "", clean_answers, policy, None)
+    if facts.text is None:
+        raise RuntimeError("the learned layer's reading needs the sentence model: install it with `make install ML=1`")
+    return facts.text, _rules_reading(facts, policy)
 
 
 def _learned_model(facts: Facts, policy: Policy, raw_text: str) -> learned.LearnedModel | None:
@@ -875,6 +919,8 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
     rule = next(r for r in policy.grade_rules if _condition_holds(r.when, facts))
     grade, response, rule_id, reason = rule.grade, rule.response, rule.id, rule.reason
     rules_grade = ""
+    if facts.learned_model is not None and facts.text is not None:
+        facts.learned = learned.predict(facts.text, _rules_reading(facts, policy, rule), facts.learned_model)
     _add_learned_vulnerabilities(facts, policy)
     by_model = _apply_learned(facts, grade, policy)
     if by_model is not None:

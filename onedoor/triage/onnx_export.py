@@ -29,7 +29,6 @@ ENV_CACHE = "ONEDOOR_TRIAGE_CACHE"
 # Bump when the export or quantisation changes, so old files are not reused.
 FORMAT = "1"
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-DIMENSIONS = 384  # MiniLM-L6's sentence vectors
 
 
 def cache_dir() -> Path:
@@ -140,6 +139,8 @@ def encode(session: Any, tokenizer: Any, texts: list[str]) -> Any:
     padding, which is about what batching would save.
     """
     import numpy as np
+
+    from onedoor.triage.semantic import DIMENSIONS
 
     out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
     for row, encoding in enumerate(tokenizer.encode_batch(texts)):

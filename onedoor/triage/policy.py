@@ -248,6 +248,17 @@ def _read_policy_file(path: str) -> Mapping[str, Any]:
     return raw
 
 
+def source_file(policy: Policy) -> str | None:
+    """The file a loaded policy was read from, or None for one built in memory (asked on every
+    contact, so whether the file exists is looked up once per path)."""
+    return policy.source if policy.source and _is_file(policy.source) else None
+
+
+@functools.lru_cache(maxsize=64)
+def _is_file(path: str) -> bool:
+    return Path(path).is_file()
+
+
 def policy_section(path: str, key: str) -> Mapping[str, Any]:
     """One top-level section of a policy file (``semantic:``, ``learned:``), read once per file;
     empty when the file cannot be read (load_policy reports that)."""

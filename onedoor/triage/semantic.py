@@ -34,7 +34,14 @@ from typing import Any
 
 import yaml
 
-from onedoor.triage.policy import DEFAULT_POLICY_PATH, VULNERABILITIES, Policy, PolicyError, policy_section
+from onedoor.triage.policy import (
+    DEFAULT_POLICY_PATH,
+    VULNERABILITIES,
+    Policy,
+    PolicyError,
+    policy_section,
+    source_file,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +53,15 @@ MODE_LEXICON = "lexicon"
 MODE_SEMANTIC = "lexicon+semantic"
 DEFAULT_DESCRIPTIONS = Path(__file__).with_name("vulnerability_descriptions.yaml")
 MAX_TOKENS = 128  # the model truncates each sentence here (MiniLM was trained on up to 128)
+DIMENSIONS = 384  # MiniLM-L6's sentence vectors
+# The whole message is embedded in windows of whole sentences of at most this many words, so
+# that a long email is read to the end (a window's 80 words are about 100 tokens, under
+# MAX_TOKENS); most messages are one window.
+WINDOW_WORDS = 80
+MAX_WINDOWS = 8
 # Embeddings of sentences already seen (by warm() or assess()); bounded so memory stays flat.
 CACHE_SIZE = 4096
+_DEFAULT_SOURCE = str(DEFAULT_POLICY_PATH.resolve())
 
 
 # --------------------------------------------------------------------------- configuration
@@ -118,8 +132,7 @@ def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.par
 
 def config_for(policy: Policy) -> SemanticConfig:
     """The semantic configuration of a loaded policy (the bundled policy's for in-memory ones)."""
-    source = policy.source if policy.source and Path(policy.source).is_file() else str(DEFAULT_POLICY_PATH.resolve())
-    return _config_from_file(source)
+    return _config_from_file(source_file(policy) or _DEFAULT_SOURCE)
 
 
 @dataclass(frozen=True)
@@ -454,9 +467,24 @@ def contact_sentences(text: str, policy: Policy) -> list[str]:
     return [s.text for s in sentences if not all(c.question == "hypothetical" for c in s.clauses)]
 
 
-def whole_text(text: str) -> str:
-    """The whole message as the learned layer embeds it (onedoor.triage.learned)."""
-    return (text or "").strip()[:4000] or "(empty)"
+def windows(sentences: Sequence[str]) -> list[str]:
+    """The whole message as the learned layer embeds it: its sentences joined in order, in
+    windows of at most WINDOW_WORDS words (a longer sentence is a window of its own, which the
+    model truncates), at most MAX_WINDOWS. A message of one sentence is that sentence, so its
+    vector is the sentence's own (computed once)."""
+    out: list[str] = []
+    current: list[str] = []
+    words = 0
+    for sentence in sentences:
+        count = len(sentence.split())
+        if current and words + count > WINDOW_WORDS:
+            out.append(" ".join(current))
+            current, words = [], 0
+        current.append(sentence)
+        words += count
+    if current:
+        out.append(" ".join(current))
+    return out[:MAX_WINDOWS] or ["(empty)"]
 
 
 def clear_cache() -> None:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from onedoor.triage import learned, semantic
+from onedoor.triage import engine, learned, semantic
+from onedoor.triage.context import RecordContext
 from onedoor.triage.engine import assess
 from onedoor.triage.policy import GRADES, VULNERABILITIES, PolicyError, load_policy
 
@@ -44,7 +45,7 @@ def test_the_bundled_policy_names_the_bundled_model_and_it_loads():
     for entry in card["trained_on"]:
         assert learned.file_digest(DATA / entry["file"]) == entry["sha256"], f"{entry['file']} changed: retrain"
     # The held-out set is never trained on.
-    assert not {"heldout_b.jsonl", "heldout_c.jsonl"} & {e["file"] for e in card["trained_on"]}
+    assert not {"heldout_b.jsonl", "heldout_c.jsonl", "heldout_d.jsonl"} & {e["file"] for e in card["trained_on"]}
 
 
 @pytest.mark.parametrize(
@@ -149,8 +150,40 @@ def test_training_writes_a_model_with_its_card(tmp_path):
     assert [e["file"] for e in model["card"]["trained_on"]] == ["dev_c.jsonl", "dev_shared.jsonl"]
     assert model["card"]["contacts"] == 70
     assert set(model["card"]["leave_one_file_out"]) == {"dev_c.jsonl", "dev_shared.jsonl"}
-    prediction = learned.predict("someone has just stolen my bike", ["someone has just stolen my bike"], loaded)
+    assert loaded.rule_ids and len(loaded.grade_weights[0]) == learned.feature_width(loaded.rule_ids)
+    text, reading = engine.rules_reading(text="someone has just stolen my bike", channel="web")
+    assert text.sentences == ("someone has just stolen my bike",) and reading.grade in GRADES
+    prediction = learned.predict(text, reading, loaded)
     assert abs(sum(prediction.grade_probabilities.values()) - 1) < 1e-3
+
+
+def test_a_model_for_other_features_is_refused(tmp_path):
+    model = json.loads(learned.DEFAULT_MODEL.read_text())
+    model["rules"] = model["rules"][:-1]  # one feature fewer than its weights
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(model))
+    with pytest.raises(learned.ModelError, match="features need"):
+        learned.load_model(str(path))
+
+
+def test_the_whole_message_is_read_in_windows_of_sentences():
+    assert semantic.windows(["one sentence only"]) == ["one sentence only"]
+    assert semantic.windows(["first part", "second part"]) == ["first part second part"]
+    long = [" ".join(["word"] * 50)] * 3
+    assert semantic.windows(long) == long  # 50 + 50 words would pass the window's 80
+    assert semantic.windows([]) == ["(empty)"]
+    assert len(semantic.windows(["a b"] * 1000)) == semantic.MAX_WINDOWS
+
+
+@needs_model
+@pytest.mark.learned
+def test_the_learned_layer_reads_the_words_alone_never_our_records():
+    """A marker raises the grade by the rules' floor; the model's reading of the words is the same."""
+    text = "my neighbour keeps leaving notes on my car and watching me from his window, it has been weeks"
+    plain = assess(text=text, channel="web")
+    marked = assess(text=text, channel="web", context=RecordContext(person_markers=("stalking_harassment",)))
+    learned_line = [line for line in plain.rationale if line.startswith("learned: reviewers")]
+    assert learned_line and learned_line == [line for line in marked.rationale if line.startswith("learned: reviewers")]
 
 
 def test_training_refuses_unlabelled_or_bad_lines(tmp_path):

@@ -29,8 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--model-version", dest="model_version", required=True, help="the model's version, e.g. learned-2026.11.3")
         parser.add_argument("--out", default=str(learned.DEFAULT_MODEL), help="where to write the model (default: the bundled model)")
         parser.add_argument("--c", type=float, default=2.0, help="inverse regularisation strength (default 2)")
-        parser.add_argument("--immediate-threshold", type=float, default=0.35,
-                            help="emergency probability scored as immediate in the card (default 0.35; the policy sets the one used)")
+        parser.add_argument("--immediate-threshold", type=float, default=0.15,
+                            help="emergency probability scored as immediate in the card (default 0.15; the policy sets the one used)")
         parser.add_argument("--vulnerability-threshold", type=float, default=0.7,
                             help="probability scored as a vulnerability in the card (default 0.7)")
         parser.add_argument("--no-cross-validation", action="store_true", help="skip the leave-one-file-out scores")
