@@ -67,6 +67,12 @@ class Case(models.Model):
         "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="allocated_cases"
     )
     due_at = models.DateTimeField(db_index=True)
+    # What the reporter has been told (intake.services.PublicView): the grade of their own words
+    # and the time we promised, never what our records added (a marker raises `grade` and
+    # `due_at`, and the tracking page must not show it). Empty for cases from before these fields.
+    told_grade = models.CharField(max_length=20, choices=Grade.choices, blank=True)
+    told_response = models.CharField(max_length=32, choices=Response.choices, blank=True)
+    told_due_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Only hashes: the private tracking link and an anonymous reporter's code are shown once.
@@ -91,6 +97,11 @@ class Case(models.Model):
         from onedoor.core.references import reference_display
 
         return reference_display(self.public_reference)
+
+    @property
+    def public_due_at(self):
+        """The time the reporter was promised (the tracking page's "we aim to respond by")."""
+        return self.told_due_at or self.due_at
 
     @property
     def is_open(self) -> bool:

@@ -2,7 +2,7 @@
 `intake_receive()`. One transaction stores the contact, the person, the assessment and the case,
 and queues the acknowledgement; nothing is acknowledged until all of it is durably stored."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -70,7 +70,7 @@ class IntakeResult:
 
     @property
     def expected_contact_by(self) -> datetime:
-        return self.case.due_at
+        return self.case.public_due_at
 
     def public(self, message: InboundMessage) -> "PublicView":
         """What the reporter is told (``PublicView``)."""
@@ -172,6 +172,19 @@ def _told(message: InboundMessage, result, context, *, next_steps: str, due_at: 
     return public_view(message, received_at=received_at, rural=rural)
 
 
+def _told_again(case: Case, view: PublicView, policy) -> PublicView:
+    """What the reporter of an added contact is told: the more urgent of this contact's own view
+    and what the case's reporter was told before, and the earlier of the two promised times. A
+    case from before ``Case.told_grade`` falls back to the case's own grade."""
+    before_grade = case.told_grade or case.grade
+    before_response = case.told_response or case.response
+    before_due = case.told_due_at or case.due_at
+    if GRADE_RANK[Grade(before_grade)] < GRADE_RANK[Grade(view.grade)]:
+        next_steps = policy.service_standard(before_grade, before_response).next_steps_text
+        view = replace(view, grade=before_grade, response=before_response, next_steps=next_steps)
+    return replace(view, expected_contact_by=min(before_due, view.expected_contact_by))
+
+
 def _unique_reference() -> str:
     for _attempt in range(10):
         reference = reference_generate()
@@ -195,9 +208,10 @@ def _existing(message: InboundMessage) -> IntakeResult | None:
     )
     if contact is None:
         return None
-    assessment = contact.case.assessments.filter(made_by=Assessment.MadeBy.ENGINE).last()
-    next_steps = load_policy().service_standard(contact.case.grade, contact.case.response).next_steps_text
-    return IntakeResult(contact.case, contact, assessment, False, None, None, next_steps)
+    case = contact.case
+    assessment = case.assessments.filter(made_by=Assessment.MadeBy.ENGINE).last()
+    next_steps = load_policy().service_standard(case.told_grade or case.grade, case.told_response or case.response).next_steps_text
+    return IntakeResult(case, contact, assessment, False, None, None, next_steps)
 
 
 def _store_contact(*, case: Case, message: InboundMessage, reporter: Person | None, received_at: datetime, result):
@@ -293,6 +307,9 @@ def _receive(*, message: InboundMessage, actor_label: str, request) -> IntakeRes
         reporter=reporter,
         anonymous=anonymous,
         due_at=due_at,
+        told_grade=told.grade,
+        told_response=told.response,
+        told_due_at=told.expected_contact_by,
         created_at=received_at,
         tracking_token_hash=secret_hash(token),
         secret_code_hash=secret_hash(code) if code else "",
@@ -390,15 +407,21 @@ def contact_add_to_case(*, case: Case, message: InboundMessage, actor_label: str
     if result.language and not case.language:
         case.language = result.language  # the case keeps its first contact's language once known
         update_fields.append("language")
+    rural = bool(case.area and case.area.rural)
+    due_at, next_steps = service_due_at(
+        policy=policy, grade=result.grade, response=result.response, received_at=received_at, rural=rural,
+    )
     new_rank = GRADE_RANK[Grade(result.grade)]
     if new_rank < case.grade_rank:
-        due_at, _next = service_due_at(
-            policy=policy, grade=result.grade, response=result.response, received_at=received_at,
-            rural=bool(case.area and case.area.rural),
-        )
         case.grade, case.grade_rank, case.response = result.grade, new_rank, result.response
         case.due_at = min(case.due_at, due_at)
         update_fields += ["grade", "grade_rank", "response", "due_at"]
+    # What the reporter is told now: this contact's words, or what they were told before if that
+    # was more urgent; never the grade our records gave the case.
+    told = _told_again(case, _told(message, result, context, next_steps=next_steps, due_at=due_at,
+                                   received_at=received_at, rural=rural), policy)
+    case.told_grade, case.told_response, case.told_due_at = told.grade, told.response, told.expected_contact_by
+    update_fields += ["told_grade", "told_response", "told_due_at"]
     if message.location_text and not case.location_text:
         case.location_text = message.location_text[:300]
         case.postcode = full_postcode(message.location_text)
@@ -430,9 +453,6 @@ def contact_add_to_case(*, case: Case, message: InboundMessage, actor_label: str
         request=request,
         detail={"channel": message.channel, "grade": result.grade},
     )
-    next_steps = policy.service_standard(case.grade, case.response).next_steps_text
-    told = _told(message, result, context, next_steps=next_steps, due_at=case.due_at, received_at=received_at,
-                 rural=bool(case.area and case.area.rural))
     if token:
         _acknowledge(case=case, event=event, reporter=reporter, next_steps=told.next_steps, token=token,
                      due_at=told.expected_contact_by)

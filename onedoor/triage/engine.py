@@ -652,13 +652,16 @@ def _add_semantic(facts: Facts, sentences: list[Sentence], policy: Policy, raw_t
     facts.mode = semantic.MODE_SEMANTIC
     lexicon = set(facts.vulnerabilities)
     texts = [s.text for s in sentences if not all(c.question == "hypothetical" for c in s.clauses)]
-    facts.text = learned.ContactText(sentences=tuple(s.text for s in sentences), kept=tuple(texts))
+    compared = semantic.candidate_sentences(texts, semantic.config_for(policy))
+    facts.text = learned.ContactText(sentences=tuple(s.text for s in sentences), kept=tuple(texts), compared=tuple(compared))
     facts.learned_model = _learned_model(facts, policy, raw_text)
-    if facts.learned_model is not None:
-        # One model call for both layers (each call has a fixed cost of about as much as the
-        # text itself): the learned layer's inputs and the sentences the semantic layer compares.
-        encoder.embed([*facts.text.inputs(), *semantic.candidate_sentences(texts, semantic.config_for(policy))])
-    facts.semantic_matches = semantic.find(texts, policy, lexicon=lexicon)
+    # One model call for both layers, packed into as few runs as possible (see
+    # onnx_export.encode): the learned layer's inputs and the sentences the semantic layer
+    # compares. Always the same texts for the same contact, whether or not the learned layer
+    # reads it, so the semantic layer's vectors never depend on the learned layer's settings.
+    pack = facts.text.pack()
+    vectors = dict(zip(pack, encoder.embed(pack), strict=True))
+    facts.semantic_matches = semantic.find(texts, policy, lexicon=lexicon, vectors=vectors)
     for match in facts.semantic_matches:
         facts.vulnerabilities.add(match.category)
         facts.vulnerabilities.update(policy.vulnerability_implies.get(match.category, ()))

@@ -239,16 +239,23 @@ class RulesReading:
 @dataclass(frozen=True)
 class ContactText:
     """A contact's sentences as the engine reads them: every sentence (for the whole-message
-    vector) and those that are not hypotheticals (averaged for the second vector)."""
+    vector), those that are not hypotheticals (averaged for the second vector) and those the
+    semantic layer compares with the descriptions."""
 
     sentences: tuple[str, ...]
     kept: tuple[str, ...]
+    compared: tuple[str, ...] = ()
 
     def inputs(self) -> list[str]:
         """Every string ``vectors()`` embeds: the whole message's windows, then the sentences
         averaged (the windows again when none is kept)."""
         windows = semantic.windows(self.sentences)
         return [*windows, *(list(self.kept[:MAX_SENTENCES]) or windows)]
+
+    def pack(self) -> list[str]:
+        """Everything the sentence model reads for this contact, embedded together in one call
+        and always in this order (so the same contact always gets the same vectors)."""
+        return list(dict.fromkeys([*self.inputs(), *self.compared]))
 
 
 def feature_width(rule_ids: Sequence[str]) -> int:
@@ -283,10 +290,10 @@ def vectors(texts: Sequence[ContactText], readings: Sequence[RulesReading], rule
     encoder = semantic.get_encoder()
     if encoder is None:
         return None
-    wanted = list(dict.fromkeys(x for contact in texts for x in contact.inputs()))
-    rows = {text: row for text, row in zip(wanted, encoder.embed(wanted), strict=True)}
     out = []
     for contact, reading in zip(texts, readings, strict=True):
+        pack = contact.pack()
+        rows = dict(zip(pack, encoder.embed(pack), strict=True))
         windows = semantic.windows(contact.sentences)
         whole = np.sum([rows[w] * len(w.split()) for w in windows], axis=0)
         kept = list(contact.kept[:MAX_SENTENCES]) or windows

@@ -59,8 +59,8 @@ DIMENSIONS = 384  # MiniLM-L6's sentence vectors
 # MAX_TOKENS); most messages are one window.
 WINDOW_WORDS = 80
 MAX_WINDOWS = 8
-# Embeddings of sentences already seen (by warm() or assess()); bounded so memory stays flat.
-CACHE_SIZE = 4096
+# Calls already answered (a contact's texts, see Encoder.embed); bounded so memory stays flat.
+CACHE_SIZE = 1024
 _DEFAULT_SOURCE = str(DEFAULT_POLICY_PATH.resolve())
 
 
@@ -193,29 +193,38 @@ class Encoder:
         self._descriptions: dict[str, Any] = {}
 
     def embed(self, texts: Sequence[str]) -> Any:
-        """Embeddings of `texts` (one row each), from the cache where possible, in one batch."""
+        """Embeddings of `texts` (one row each), computed together in one call of the backend.
+
+        The ONNX backend packs the texts of a call into shared runs, which changes each vector
+        slightly with its company (see ``onnx_export.encode``), so the cache remembers whole
+        calls, never single texts: the same texts in the same order always get the same
+        vectors, whatever was embedded before.
+        """
         import numpy as np
 
+        unique = tuple(dict.fromkeys(texts))
+        if not unique:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
         with self._lock:
-            found = {t: self._cache[t] for t in dict.fromkeys(texts) if t in self._cache}
-            missing = [t for t in dict.fromkeys(texts) if t not in found]
-            if missing:
-                found.update(zip(missing, self._encode(missing), strict=True))
-            # Remember them, most recent last; a call with more texts than the cache holds keeps
-            # only the last CACHE_SIZE (its answer is built from `found`, not from the cache).
-            for text in found:
-                self._cache[text] = found[text]
-                self._cache.move_to_end(text)
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-            rows = [found[t] for t in texts]
-            return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+            rows = self._cache.get(unique)
+            if rows is None:
+                rows = self._encode(list(unique))
+                self._cache[unique] = rows
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            else:
+                self._cache.move_to_end(unique)
+        index = {text: i for i, text in enumerate(unique)}
+        return rows[[index[t] for t in texts]]
 
     def description_matrix(self, descriptions: Descriptions) -> Any:
+        """The descriptions' vectors, each embedded alone (as the thresholds were set)."""
+        import numpy as np
+
         key = f"{descriptions.version}:{hash(descriptions.texts)}"
         with self._lock:
             if key not in self._descriptions:
-                self._descriptions[key] = self._encode(list(descriptions.texts))
+                self._descriptions[key] = np.concatenate([self._encode([text]) for text in descriptions.texts])
             return self._descriptions[key]
 
 
@@ -414,10 +423,15 @@ def candidate_sentences(sentences: Iterable[str], config: SemanticConfig) -> lis
     return chosen
 
 
-def best_scores(sentences: Sequence[str], policy: Policy) -> dict[str, tuple[float, str, str]]:
+def best_scores(
+    sentences: Sequence[str], policy: Policy, vectors: Mapping[str, Any] | None = None,
+) -> dict[str, tuple[float, str, str]]:
     """Per category: (best cosine similarity, its description, the sentence), counting only
     sentences whose single best match (over every category and the contrast descriptions) is
-    that category, by at least `margin`. Empty without the model."""
+    that category, by at least `margin`. Empty without the model. `vectors`: the sentences'
+    embeddings when the caller has them (the engine embeds a contact's texts together)."""
+    import numpy as np
+
     encoder = get_encoder()
     config = config_for(policy)
     texts = candidate_sentences(sentences, config)
@@ -425,7 +439,8 @@ def best_scores(sentences: Sequence[str], policy: Policy) -> dict[str, tuple[flo
         return {}
     descriptions = load_descriptions(str(config.descriptions))
     matrix = encoder.description_matrix(descriptions)
-    similarity = (encoder.embed(texts) @ matrix.T).tolist()  # sentences x descriptions
+    rows = np.stack([vectors[t] for t in texts]) if vectors is not None else encoder.embed(texts)
+    similarity = (rows @ matrix.T).tolist()  # sentences x descriptions
     best: dict[str, tuple[float, str, str]] = {}
     for row, sentence in zip(similarity, texts, strict=True):
         ranked = sorted(range(len(row)), key=row.__getitem__, reverse=True)
@@ -441,13 +456,15 @@ def best_scores(sentences: Sequence[str], policy: Policy) -> dict[str, tuple[flo
     return best
 
 
-def find(sentences: Sequence[str], policy: Policy, *, lexicon: Iterable[str] = ()) -> list[SemanticMatch]:
+def find(
+    sentences: Sequence[str], policy: Policy, *, lexicon: Iterable[str] = (), vectors: Mapping[str, Any] | None = None,
+) -> list[SemanticMatch]:
     """Categories whose best sentence reaches its threshold (or is within the support margin and
     the lexicon found some vulnerability). Categories the lexicon already found are not repeated."""
     config = config_for(policy)
     lexicon = set(lexicon)
     matches = []
-    for category, (score, description, sentence) in sorted(best_scores(sentences, policy).items()):
+    for category, (score, description, sentence) in sorted(best_scores(sentences, policy, vectors).items()):
         if category in lexicon or lexicon & config.not_with.get(category, frozenset()):
             continue
         threshold = config.threshold_for(category)

@@ -209,3 +209,38 @@ def test_what_the_reporter_is_told_does_not_show_the_marker(supervisor, submit_c
     assert "domestic" not in email.body and "marker" not in email.body
     plain_email = Notification.objects.get(case=plain)
     assert email.body.split("What happens next:")[1].split("\n")[0] == plain_email.body.split("What happens next:")[1].split("\n")[0]
+
+
+def test_the_tracking_page_and_a_later_contact_show_only_what_the_reporter_was_told(supervisor, submit_contact, client,
+                                                                                 staff_client):
+    """A marker raises the case's grade and due time; the tracking page promises the time the
+    reporter was given, and a further contact's acknowledgement does not carry the raised grade."""
+    from onedoor.intake.services import InboundMessage, Reporter, contact_add_to_case
+
+    text = "My bike was stolen from outside the library yesterday afternoon."
+    _place(supervisor, category="domestic_abuse")
+    first = submit_contact(text, email="jane@example.com")
+    case = first.case
+    assert case.grade == "prompt" and case.told_grade == first.public_view.grade != "prompt"
+    assert case.told_due_at == first.public_view.expected_contact_by > case.due_at
+    page = client.get(f"/track/{first.tracking_token}/")
+    assert page.status_code == 200
+    told = timezone.localtime(case.told_due_at)
+    raised = timezone.localtime(case.due_at)
+    shown = page.content.decode()
+    assert f"{told:%H:%M}" in shown and (f"{raised:%H:%M}" not in shown or f"{raised:%H:%M}" == f"{told:%H:%M}")
+
+    more = contact_add_to_case(case=case, message=InboundMessage(
+        channel="web", text="I have found the receipt for the bike now if you need it for the report.",
+        reporter=Reporter(name="Someone Else", email="other@example.com", preferred_contact="email"),
+    ))
+    case.refresh_from_db()
+    assert case.grade == "prompt"  # the force's grade stands
+    assert more.public_view.grade == case.told_grade != "prompt"
+    assert more.next_steps == first.public_view.next_steps
+    assert case.told_due_at == first.public_view.expected_contact_by
+    # Staff see both: the force's grade, and what the reporter was told.
+    staff = staff_client(user=supervisor)
+    staff.post(f"/console/cases/{case.public_reference}/justify/", {"justification": "Supervising the queue"})
+    page = staff.get(f"/console/cases/{case.public_reference}/").content.decode()
+    assert "Reporter was told" in page and case.get_told_grade_display() in page

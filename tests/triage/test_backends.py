@@ -59,15 +59,42 @@ def test_onnx_is_the_default_and_matches_pytorch(fresh_encoder):
     assert float(a[0] @ a[2]) < 0.6 and float(b[0] @ b[2]) < 0.6
 
 
-def test_a_text_has_the_same_vector_whatever_it_is_embedded_with(fresh_encoder):
-    """int8 activations are scaled per batch: a bulk run must not grade a contact differently
-    from intake because of the contacts beside it."""
+def test_packed_texts_read_as_if_each_were_alone(fresh_encoder, monkeypatch):
+    """Several texts run as one sequence, each attending only to itself with its own positions:
+    in float32 that is the same arithmetic as running each alone."""
     pytest.importorskip("onnxruntime")
+    monkeypatch.setenv(semantic.ENV_DTYPE, "float32")
     encoder = fresh_encoder("onnx")
     together = encoder._encode(SENTENCES)
     alone = [encoder._encode([s])[0] for s in SENTENCES]
     for row, single in zip(together, alone, strict=True):
-        assert (row == single).all()
+        assert float(row @ single) > 0.99999
+
+
+def test_a_contact_gets_the_same_vectors_whatever_was_embedded_before(fresh_encoder):
+    """int8 activations are scaled over a whole run, so a packed text's vector depends slightly
+    on its company; the cache keeps whole calls, so a bulk run cannot grade a contact differently
+    from intake because of the contacts before it."""
+    pytest.importorskip("onnxruntime")
+    encoder = fresh_encoder("onnx")
+    contact = SENTENCES[:3]
+    first = encoder.embed(contact)
+    encoder.embed(SENTENCES[1:])  # the same sentences in other company
+    encoder.embed([SENTENCES[0]])
+    semantic.clear_cache()
+    again = encoder.embed(contact)
+    assert (first == again).all()
+    alone = encoder.embed([SENTENCES[0]])[0]
+    assert float(first[0] @ alone) > 0.97  # company changes a vector only slightly
+
+
+def test_long_calls_are_split_into_packs(fresh_encoder, monkeypatch):
+    pytest.importorskip("onnxruntime")
+    monkeypatch.setattr(onnx_export, "PACK_TOKENS", 20)
+    encoder = fresh_encoder("onnx")
+    vectors = encoder.embed(SENTENCES)  # 5 texts, some alone in their pack, one over 20 tokens
+    assert vectors.shape == (len(SENTENCES), 384)
+    assert (abs((vectors * vectors).sum(axis=1) - 1) < 1e-4).all()
 
 
 def test_the_export_is_built_once_and_reused(fresh_encoder, monkeypatch, tmp_path):
@@ -121,13 +148,13 @@ def test_triage_model_command_in_lexicon_mode(monkeypatch):
         call_command("triage_model")
 
 
-def test_more_texts_than_the_cache_holds_in_one_call(fresh_encoder, monkeypatch):
-    """Training embeds thousands of sentences at once; the cache must not drop some of them
-    before the call has answered."""
+def test_the_cache_keeps_whole_calls_and_stays_bounded(fresh_encoder, monkeypatch):
     pytest.importorskip("onnxruntime")
     encoder = fresh_encoder("onnx")
     monkeypatch.setattr(semantic, "CACHE_SIZE", 3)
     vectors = encoder.embed(SENTENCES + SENTENCES[:2])
     assert vectors.shape == (len(SENTENCES) + 2, 384)
-    assert (vectors[0] == vectors[len(SENTENCES)]).all()
+    assert (vectors[0] == vectors[len(SENTENCES)]).all()  # a repeated text: one row, given twice
+    for text in SENTENCES:
+        encoder.embed([text])
     assert len(encoder._cache) == 3
