@@ -91,3 +91,17 @@ def test_a_line_that_is_not_utf8_gets_an_error_and_the_rest_carry_on(tmp_path):
     assert rows[0] == {"id": None, "error": "line 1: not UTF-8 text (save the file as UTF-8)"}
     assert rows[1]["id"] == "n2" and "grade" in rows[1]
     assert "1 line(s) could not be assessed" in err.getvalue()
+
+
+def test_strict_fails_the_run_when_a_line_could_not_be_assessed(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": "a", "channel": "web", "text": "my bike was stolen"}\nnot json\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(CommandError, match="1 line"):
+        call_command("triage", "--input", str(path), "--output", str(out), "--strict", stderr=io.StringIO())
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows[0]["id"] == "a" and "grade" in rows[0] and "error" in rows[1]
+    path.write_text('{"id": "a", "channel": "web", "text": "my bike was stolen"}\n', encoding="utf-8")
+    call_command("triage", "--input", str(path), "--output", str(out), "--strict")  # no error: no exception

@@ -19,6 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--input", default="-", help="JSON Lines file to read, or - for standard input (default).")
         parser.add_argument("--output", default="-", help="File to write, or - for standard output (default).")
         parser.add_argument(
+            "--strict", action="store_true",
+            help="Exit with status 1 if any line could not be assessed (every other line is still written).",
+        )
+        parser.add_argument(
             "--workers", type=int, default=1,
             help="Processes to assess with (default 1); for bulk work, the number of cores. Output keeps the input order.",
         )
@@ -41,3 +45,5 @@ class Command(BaseCommand):
             outfile.flush()
         if errors:
             self.stderr.write(f"{errors} line(s) could not be assessed; see their \"error\" fields.")
+            if options["strict"]:
+                raise CommandError(f"--strict: {errors} line(s) could not be assessed", returncode=1)
