@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from onedoor.triage.engine import CHANNELS, Assessment, assess, validate_answers
+from onedoor.triage.jsonl import json_problem
 from onedoor.triage.policy import GRADES, VULNERABILITIES, Policy, load_policy
 
 GRADE_RANK = {grade: rank for rank, grade in enumerate(GRADES)}  # immediate=0 ... other_resolution=3
@@ -242,7 +243,7 @@ def read_labelled(path: str | Path, *, require_expected: bool = False) -> list[d
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            errors.append(f"line {number}: not valid JSON ({exc.msg} at column {exc.colno})")
+            errors.append(f"line {number}: {json_problem(exc)}")
             continue
         problem = _problem(record, require_expected=require_expected)
         if problem:

@@ -75,6 +75,12 @@ def _assess_chunk(chunk: list[tuple[int, str]]) -> list[dict[str, Any]]:
     return [assess_line(line, line_number=number, policy=_worker_policy) for number, line in chunk]
 
 
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """'not valid JSON (Unterminated string starting at column 30)': the parser's words, where."""
+    where = "column" if exc.msg.endswith(" at") else "at column"
+    return f"not valid JSON ({exc.msg} {where} {exc.colno})"
+
+
 def assess_line(line: str, *, line_number: int, policy: Policy) -> dict[str, Any]:
     """Assess one JSON Lines record, or describe why it cannot be assessed."""
     try:
@@ -82,9 +88,9 @@ def assess_line(line: str, *, line_number: int, policy: Policy) -> dict[str, Any
     except UnicodeEncodeError:
         return {"id": None, "error": f"line {line_number}: not UTF-8 text (save the file as UTF-8)"}
     try:
-        record = json.loads(line)
+        record = json.loads(line.rstrip("\r\n"))  # the line's own end is not part of the record
     except json.JSONDecodeError as exc:
-        return {"id": None, "error": f"line {line_number}: not valid JSON ({exc.msg} at column {exc.colno})"}
+        return {"id": None, "error": f"line {line_number}: {json_problem(exc)}"}
     if not isinstance(record, dict):
         return {"id": None, "error": f"line {line_number}: expected a JSON object, got {type(record).__name__}"}
     record_id = record.get("id")

@@ -47,3 +47,14 @@ def test_demo_data_loads_once():
     assert set(Case.objects.values_list("grade", flat=True)) >= {"immediate", "prompt", "standard", "other_resolution"}
     call_command("load_demo", stdout=io.StringIO())
     assert Case.objects.count() == count
+
+
+def test_serve_says_how_contacts_will_be_assessed(monkeypatch):
+    from onedoor.core.management.commands.serve import triage_mode_text
+    from onedoor.triage import semantic
+
+    monkeypatch.setenv(semantic.ENV_SWITCH, "off")
+    assert triage_mode_text().startswith("rules only") and "make install ML=1" in triage_mode_text()
+    monkeypatch.setenv(semantic.ENV_SWITCH, "auto")
+    if semantic.semantic_available():
+        assert triage_mode_text().startswith("rules, sentence model and learned model learned-")

@@ -105,3 +105,13 @@ def test_strict_fails_the_run_when_a_line_could_not_be_assessed(tmp_path):
     assert rows[0]["id"] == "a" and "grade" in rows[0] and "error" in rows[1]
     path.write_text('{"id": "a", "channel": "web", "text": "my bike was stolen"}\n', encoding="utf-8")
     call_command("triage", "--input", str(path), "--output", str(out), "--strict")  # no error: no exception
+
+
+def test_a_broken_json_line_is_described_in_the_parsers_words():
+    from onedoor.triage.jsonl import assess_line
+    from onedoor.triage.policy import load_policy
+
+    row = assess_line('{"id": "2", "channel": "sms", "text": "broken\n', line_number=2, policy=load_policy())
+    assert row == {"id": None, "error": "line 2: not valid JSON (Unterminated string starting at column 39)"}
+    row = assess_line("not json\n", line_number=1, policy=load_policy())
+    assert row["error"] == "line 1: not valid JSON (Expecting value at column 1)"

@@ -42,6 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  staff console   {base}/console/")
         self.stdout.write(f"  API docs        {base}/api/v1/docs/")
         self.stdout.write(f"  data folder     {settings.DATA_DIR} (mail is written to {settings.DATA_DIR / 'mail'})")
+        self.stdout.write(f"  triage          {triage_mode_text()}")
         if demo_logins:
             from onedoor.core.demo import demo_logins_text
 
@@ -79,3 +80,17 @@ class Command(BaseCommand):
 
         for target in (run_worker, sweep, stop_worker):
             threading.Thread(target=target, daemon=True, name=f"onedoor-{target.__name__}").start()
+
+
+def triage_mode_text() -> str:
+    """How contacts will be assessed: with the sentence model and the learned layer, or by the
+    rules alone (which miss far more on wording they were not written for)."""
+    from onedoor.triage import learned, semantic
+    from onedoor.triage.policy import load_policy
+
+    if not semantic.semantic_available():
+        return ("rules only: the sentence model is not installed (or is switched off), so emergencies told in words the rules "
+                "do not know are missed far more often; `make install ML=1` adds it (docs/triage.md)")
+    model = learned.model_for(load_policy())
+    return f"rules, sentence model and learned model {model.version}" if model else "rules and sentence model"
+
