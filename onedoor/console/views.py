@@ -42,7 +42,7 @@ from onedoor.cases.services import (
 )
 from onedoor.console import forms
 from onedoor.console.templatetags.console import vulnerability_label
-from onedoor.core.references import reference_normalise
+from onedoor.core.references import reference_display, reference_normalise
 from onedoor.people.markers import DEFAULT_REVIEW, identifier_forms, marker_place, markers_in_force
 from onedoor.people.markers import marker_withdraw as marker_withdraw_service
 from onedoor.people.models import Marker
@@ -185,7 +185,7 @@ def case_justify(request: HttpRequest, reference: str) -> HttpResponse:
         if request.GET.get("next") == "assess":
             return redirect("console:case_assess", reference)
         return redirect("console:case", reference)
-    return render(request, "console/justify.html", {"form": form, "reference": reference})
+    return render(request, "console/justify.html", {"form": form, "reference": reference_display(reference)})
 
 
 def _case_action(capability: Capability, form_class, form_name: str, perform, success: str):
