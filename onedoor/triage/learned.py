@@ -285,11 +285,11 @@ def vectors(texts: Sequence[ContactText], readings: Sequence[RulesReading], rule
     whole message is embedded in windows of sentences (``semantic.windows``: one for all but long
     messages), weighted by their words; each vector is unit length.
     """
-    import numpy as np
-
     encoder = semantic.get_encoder()
     if encoder is None:
         return None
+    import numpy as np  # installed with the model
+
     out = []
     for contact, reading in zip(texts, readings, strict=True):
         pack = contact.pack()

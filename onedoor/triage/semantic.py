@@ -430,13 +430,12 @@ def best_scores(
     sentences whose single best match (over every category and the contrast descriptions) is
     that category, by at least `margin`. Empty without the model. `vectors`: the sentences'
     embeddings when the caller has them (the engine embeds a contact's texts together)."""
-    import numpy as np
-
     encoder = get_encoder()
     config = config_for(policy)
     texts = candidate_sentences(sentences, config)
     if encoder is None or not texts:
         return {}
+    import numpy as np  # installed with the model (the `ml` extra); not needed without it
     descriptions = load_descriptions(str(config.descriptions))
     matrix = encoder.description_matrix(descriptions)
     rows = np.stack([vectors[t] for t in texts]) if vectors is not None else encoder.embed(texts)
