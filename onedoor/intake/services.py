@@ -178,7 +178,7 @@ def _told_again(case: Case, view: PublicView, policy) -> PublicView:
     case from before ``Case.told_grade`` falls back to the case's own grade."""
     before_grade = case.told_grade or case.grade
     before_response = case.told_response or case.response
-    before_due = case.told_due_at or case.due_at
+    before_due = case.public_due_at
     if GRADE_RANK[Grade(before_grade)] < GRADE_RANK[Grade(view.grade)]:
         next_steps = policy.service_standard(before_grade, before_response).next_steps_text
         view = replace(view, grade=before_grade, response=before_response, next_steps=next_steps)

@@ -178,6 +178,7 @@ class Facts:
     # once the rules have graded (None when the layer may not read this contact).
     text: learned.ContactText | None = None
     learned_model: learned.LearnedModel | None = None
+    embedded: dict[str, Any] = field(default_factory=dict)  # text -> vector, from one call (ContactText.pack)
 
     @property
     def counted(self) -> list[Hit]:
@@ -209,14 +210,8 @@ def assess(
     `context` is what our records already hold about the person or place (repeat contacts, an
     open case at the same address, markers); the caller looks it up, the engine never does.
     """
-    if channel not in CHANNELS:
-        raise ValueError(f"unknown channel {channel!r}; expected one of {', '.join(sorted(CHANNELS))}")
-    if text is None:
-        text = ""
-    if not isinstance(text, str):
-        raise ValueError(f"text must be a string, not {type(text).__name__}")
+    text, clean_answers, answer_notes = _checked_input(text, channel, answers)
     policy = policy or load_policy()
-    clean_answers, answer_notes = validate_answers(answers)
     if context is not None and not isinstance(context, RecordContext):
         raise ValueError(f"context must be a RecordContext, not {type(context).__name__}")
     unknown_markers = [m for m in (context.person_markers if context else ()) if m not in VULNERABILITIES]
@@ -225,6 +220,19 @@ def assess(
     facts = _establish_facts(text, clean_answers, policy, context)
     facts.notes.extend(answer_notes)
     return _decide(facts, channel, policy)
+
+
+def _checked_input(text: Any, channel: str, answers: Mapping[str, Any] | None) -> tuple[str, dict[str, Any], list[str]]:
+    """The text, the valid answers and notes on the ignored ones; ValueError for an unknown
+    channel, a text that is not a string or malformed answers."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}; expected one of {', '.join(sorted(CHANNELS))}")
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a string, not {type(text).__name__}")
+    clean_answers, answer_notes = validate_answers(answers)
+    return text, clean_answers, answer_notes
 
 
 def normalise(text: str) -> str:
@@ -660,11 +668,16 @@ def _add_semantic(facts: Facts, sentences: list[Sentence], policy: Policy, raw_t
     # compares. Always the same texts for the same contact, whether or not the learned layer
     # reads it, so the semantic layer's vectors never depend on the learned layer's settings.
     pack = facts.text.pack()
-    vectors = dict(zip(pack, encoder.embed(pack), strict=True))
-    facts.semantic_matches = semantic.find(texts, policy, lexicon=lexicon, vectors=vectors)
+    facts.embedded = dict(zip(pack, encoder.embed(pack), strict=True))
+    facts.semantic_matches = semantic.find(texts, policy, lexicon=lexicon, vectors=facts.embedded)
     for match in facts.semantic_matches:
-        facts.vulnerabilities.add(match.category)
-        facts.vulnerabilities.update(policy.vulnerability_implies.get(match.category, ()))
+        _add_vulnerability(facts.vulnerabilities, match.category, policy)
+
+
+def _add_vulnerability(found: set[str], category: str, policy: Policy) -> None:
+    """Add a category and the categories the policy says it implies."""
+    found.add(category)
+    found.update(policy.vulnerability_implies.get(category, ()))
 
 
 def _rules_reading(facts: Facts, policy: Policy, rule: GradeRule | None = None) -> learned.RulesReading:
@@ -677,11 +690,10 @@ def _rules_reading(facts: Facts, policy: Policy, rule: GradeRule | None = None) 
         hits = [h for h in facts.hits if not h.from_context]
         found = _vulnerabilities(hits, policy)
         for match in facts.semantic_matches:
-            found.add(match.category)
-            found.update(policy.vulnerability_implies.get(match.category, ()))
+            _add_vulnerability(found, match.category, policy)
         words = replace(facts, hits=hits, context=None, scores=_scores([h for h in hits if h.counts], policy),
                         vulnerabilities=found, notes=[])
-    rule = rule or next(r for r in policy.grade_rules if _condition_holds(r.when, words))
+    rule = rule or _grade_rule(words, policy)
     return learned.RulesReading(
         grade=rule.grade,
         rule_ids=frozenset([*(h.indicator_id for h in words.counted), rule.id]),
@@ -696,11 +708,9 @@ def rules_reading(
 ) -> tuple[learned.ContactText, learned.RulesReading]:
     """A contact's sentences and the rules' reading of them, as the learned layer gets them
     (``onedoor.triage.learned.train`` trains on these). Needs the sentence model."""
-    if channel not in CHANNELS:
-        raise ValueError(f"unknown channel {channel!r}")
+    text, clean_answers, _ = _checked_input(text, channel, answers)
     policy = policy or load_policy()
-    clean_answers, _ = validate_answers(answers)
-    facts = _establish_facts(text or "", clean_answers, policy, None)
+    facts = _establish_facts(text, clean_answers, policy, None)
     if facts.text is None:
         raise RuntimeError("the learned layer's reading needs the sentence model: install it with `make install ML=1`")
     return facts.text, _rules_reading(facts, policy)
@@ -733,8 +743,7 @@ def _add_learned_vulnerabilities(facts: Facts, policy: Policy) -> None:
     for category, p in sorted(facts.learned.vulnerability_probabilities.items()):
         if p >= threshold and category not in facts.vulnerabilities:
             facts.learned_vulnerabilities.append((category, p))
-            facts.vulnerabilities.add(category)
-            facts.vulnerabilities.update(policy.vulnerability_implies.get(category, ()))
+            _add_vulnerability(facts.vulnerabilities, category, policy)
 
 
 def _apply_learned(facts: Facts, grade: str, policy: Policy) -> tuple[str, str] | None:
@@ -918,12 +927,17 @@ def _floors(facts: Facts, policy: Policy) -> list[tuple[str, str, str]]:
     return floors
 
 
+def _grade_rule(facts: Facts, policy: Policy) -> GradeRule:
+    """The first of the policy's grade rules that holds (the last one always does)."""
+    return next(r for r in policy.grade_rules if _condition_holds(r.when, facts))
+
+
 def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
-    rule = next(r for r in policy.grade_rules if _condition_holds(r.when, facts))
+    rule = _grade_rule(facts, policy)
     grade, response, rule_id, reason = rule.grade, rule.response, rule.id, rule.reason
     rules_grade = ""
     if facts.learned_model is not None and facts.text is not None:
-        facts.learned = learned.predict(facts.text, _rules_reading(facts, policy, rule), facts.learned_model)
+        facts.learned = learned.predict(facts.text, _rules_reading(facts, policy, rule), facts.learned_model, facts.embedded)
     _add_learned_vulnerabilities(facts, policy)
     by_model = _apply_learned(facts, grade, policy)
     if by_model is not None:

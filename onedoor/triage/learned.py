@@ -293,13 +293,19 @@ def vectors(texts: Sequence[ContactText], readings: Sequence[RulesReading], rule
     out = []
     for contact, reading in zip(texts, readings, strict=True):
         pack = contact.pack()
-        rows = dict(zip(pack, encoder.embed(pack), strict=True))
-        windows = semantic.windows(contact.sentences)
-        whole = np.sum([rows[w] * len(w.split()) for w in windows], axis=0)
-        kept = list(contact.kept[:MAX_SENTENCES]) or windows
-        mean = np.mean([rows[s] for s in kept], axis=0)
-        out.append(np.concatenate([_unit(whole), _unit(mean), rule_features(reading, rule_ids)]))
+        out.append(_features(contact, reading, rule_ids, dict(zip(pack, encoder.embed(pack), strict=True))))
     return np.asarray(out, dtype=np.float32)
+
+
+def _features(contact: ContactText, reading: RulesReading, rule_ids: Sequence[str], rows: Mapping[str, Any]) -> Any:
+    """One contact's feature row from its texts' embeddings (`rows`: text -> vector)."""
+    import numpy as np
+
+    windows = semantic.windows(contact.sentences)
+    whole = np.sum([rows[w] * len(w.split()) for w in windows], axis=0)
+    kept = list(contact.kept[:MAX_SENTENCES]) or windows
+    mean = np.mean([rows[s] for s in kept], axis=0)
+    return np.concatenate([_unit(whole), _unit(mean), rule_features(reading, rule_ids)])
 
 
 def _unit(vector: Any) -> Any:
@@ -309,9 +315,18 @@ def _unit(vector: Any) -> Any:
     return vector / norm if norm else vector
 
 
-def predict(text: ContactText, reading: RulesReading, model: LearnedModel) -> Prediction | None:
-    """What reviewers graded contacts like this one; None without the sentence model."""
-    features = vectors([text], [reading], model.rule_ids)
+def predict(
+    text: ContactText, reading: RulesReading, model: LearnedModel, embedded: Mapping[str, Any] | None = None,
+) -> Prediction | None:
+    """What reviewers graded contacts like this one; None without the sentence model.
+    `embedded`: the contact's texts already embedded together (``ContactText.pack``), when the
+    caller has them, as the engine does."""
+    if embedded is not None:
+        import numpy as np
+
+        features = np.asarray([_features(text, reading, model.rule_ids, embedded)], dtype=np.float32)
+    else:
+        features = vectors([text], [reading], model.rule_ids)
     if features is None:
         return None
     grade, vuln = _probabilities(features, model)
