@@ -3,7 +3,7 @@
 import os
 import sys
 
-HYPHENATED = {"triage-eval": "triage_eval", "triage-train": "triage_train", "triage-model": "triage_model", "triage-export": "triage_export"}
+HYPHENATED = {"triage-eval": "triage_eval", "triage-train": "triage_train", "triage-model": "triage_model", "triage-export": "triage_export", "triage-cv": "triage_cv"}
 
 
 def main() -> None:

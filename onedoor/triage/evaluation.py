@@ -115,10 +115,11 @@ def evaluate(records: Iterable[Mapping[str, Any]], *, policy: Policy | None = No
                 milliseconds=ms,
             )
         )
-    return _score(results, policy.version, slowest)
+    return score(results, policy.version, slowest)
 
 
-def _score(results: Sequence[CaseResult], version: str, slowest: int) -> Report:
+def score(results: Sequence[CaseResult], version: str, slowest: int = 5) -> Report:
+    """Score assessed cases (from `evaluate`, or pooled from several runs)."""
     total = len(results)
     exact = sum(1 for c in results if c.grade == c.expected_grade)
     within_one = sum(1 for c in results if abs(GRADE_RANK[c.grade] - GRADE_RANK[c.expected_grade]) <= 1)

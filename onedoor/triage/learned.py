@@ -47,6 +47,7 @@ from onedoor.triage.policy import (
     VULNERABILITIES,
     Policy,
     PolicyError,
+    load_policy,
     policy_section,
     source_file,
 )
@@ -381,7 +382,8 @@ def read_labelled(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
     return records
 
 
-def _fit(features: Any, records: Sequence[Mapping[str, Any]], c: float) -> dict[str, Any]:
+def fit(features: Any, records: Sequence[Mapping[str, Any]], c: float) -> dict[str, Any]:
+    """Fit the grade and vulnerability classifiers on `features` (``training_features``)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -443,7 +445,7 @@ def cross_validate(
         train = [i for i, r in enumerate(records) if r["_file"] != name]
         test = [i for i, r in enumerate(records) if r["_file"] == name]
         try:
-            model = _as_model(_fit(features[train], [records[i] for i in train], c), "cv", rule_ids)
+            model = _as_model(fit(features[train], [records[i] for i in train], c), "cv", rule_ids)
         except ValueError:
             continue
         grade_p, vuln_p = _probabilities(features[test], model)
@@ -467,19 +469,9 @@ def cross_validate(
     return by_file
 
 
-def train(
-    paths: Sequence[str | Path], *, version: str, c: float = 2.0, immediate_threshold: float = 0.15,
-    vulnerability_threshold: float = 0.7, cross_validation: bool = True, records: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    """Train on labelled files (`records`: what ``read_labelled(paths)`` already returned);
-    returns the model as a JSON-ready mapping (with its card)."""
-    records = read_labelled(paths) if records is None else records
-    if not records:
-        raise ValueError("no labelled contacts to train on")
-    policy_path = str(DEFAULT_POLICY_PATH)
-    from onedoor.triage.policy import load_policy
-
-    policy = load_policy(policy_path)
+def training_features(records: Sequence[Mapping[str, Any]], policy: Policy) -> tuple[Any, list[str]]:
+    """The feature rows of labelled records and the indicators used as features (those the
+    rules found in at least MIN_RULE_COUNT of them: chosen from the words, never the labels)."""
     from onedoor.triage import engine  # it imports this module
 
     read = [engine.rules_reading(text=r["text"], channel=r["channel"], answers=r.get("answers"), policy=policy) for r in records]
@@ -491,7 +483,40 @@ def train(
     features = vectors([t for t, _ in read], [r for _, r in read], rule_ids)
     if features is None:
         raise RuntimeError("training needs the sentence model: install it with `make install ML=1`")
-    fitted = _fit(features, records, c)
+    return features, rule_ids
+
+
+def as_json(fitted: Mapping[str, Any], *, version: str, rule_ids: Sequence[str], card: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A fitted model as the JSON mapping ``load_model`` reads."""
+
+    def rounded(array: Any) -> Any:
+        return [[round(float(x), 6) for x in row] for row in array] if array.ndim == 2 else [round(float(x), 6) for x in array]
+
+    return {
+        "format": MODEL_FORMAT,
+        "version": version,
+        "features": FEATURES,
+        "rules": list(rule_ids),
+        "grade": {"classes": fitted["grade"]["classes"], "weights": rounded(fitted["grade"]["weights"]),
+                  "bias": rounded(fitted["grade"]["bias"])},
+        "vulnerability": {"classes": fitted["vulnerability"]["classes"],
+                          "weights": rounded(fitted["vulnerability"]["weights"]),
+                          "bias": rounded(fitted["vulnerability"]["bias"])},
+        "card": dict(card or {}),
+    }
+
+
+def train(
+    paths: Sequence[str | Path], *, version: str, c: float = 2.0, immediate_threshold: float = 0.15,
+    vulnerability_threshold: float = 0.7, cross_validation: bool = True, records: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Train on labelled files (`records`: what ``read_labelled(paths)`` already returned);
+    returns the model as a JSON-ready mapping (with its card)."""
+    records = read_labelled(paths) if records is None else records
+    if not records:
+        raise ValueError("no labelled contacts to train on")
+    features, rule_ids = training_features(records, load_policy(str(DEFAULT_POLICY_PATH)))
+    fitted = fit(features, records, c)
     card: dict[str, Any] = {
         "trained_on": [
             {"file": Path(p).name, "sha256": file_digest(p), "contacts": sum(r["_file"] == Path(p).name for r in records)}
@@ -509,21 +534,7 @@ def train(
             vulnerability_threshold=vulnerability_threshold, rule_ids=rule_ids,
         )
 
-    def rounded(array: Any) -> Any:
-        return [[round(float(x), 6) for x in row] for row in array] if array.ndim == 2 else [round(float(x), 6) for x in array]
-
-    return {
-        "format": MODEL_FORMAT,
-        "version": version,
-        "features": FEATURES,
-        "rules": rule_ids,
-        "grade": {"classes": fitted["grade"]["classes"], "weights": rounded(fitted["grade"]["weights"]),
-                  "bias": rounded(fitted["grade"]["bias"])},
-        "vulnerability": {"classes": fitted["vulnerability"]["classes"],
-                          "weights": rounded(fitted["vulnerability"]["weights"]),
-                          "bias": rounded(fitted["vulnerability"]["bias"])},
-        "card": card,
-    }
+    return as_json(fitted, version=version, rule_ids=rule_ids, card=card)
 
 
 def describe_probability(p: float) -> str:

@@ -1,0 +1,117 @@
+"""Cross-validation of the whole engine, one writer left out at a time.
+
+The model card's leave-one-file-out scores (``learned.cross_validate``) score the learned model
+alone. What a contact-centre lead sees is the engine: the rules, their safety overrides, the
+learned layer's thresholds, the language floor and the minimum length, together. This module
+trains a model on every file but one, writes it beside a copy of the policy with the settings
+being compared, and runs the engine (``evaluation.evaluate``) on the file left out; the results
+of every fold are pooled into one report per setting. Files written by different people make
+this an honest estimate of a new writer, and it is how the policy's thresholds are chosen
+(docs/triage.md, "Choosing the thresholds").
+
+Run it with ``onedoor triage-cv`` (needs the sentence model and scikit-learn).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from onedoor.triage import learned
+from onedoor.triage.evaluation import Report, evaluate, score
+from onedoor.triage.policy import DEFAULT_POLICY_PATH, load_policy
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The learned-layer settings one column of the comparison uses."""
+
+    immediate_threshold: float
+    vulnerability_threshold: float
+
+    @property
+    def label(self) -> str:
+        return f"immediate {self.immediate_threshold:g}, vulnerability {self.vulnerability_threshold:g}"
+
+
+@dataclass(frozen=True)
+class Result:
+    setting: Setting
+    pooled: Report
+    by_file: Mapping[str, Report]
+
+
+def _fold_policy(directory: Path, model: Mapping[str, Any], setting: Setting, policy_path: Path) -> Path:
+    """Write the fold's model and a copy of the policy that uses it with `setting`; returns the
+    policy's path. Files the policy names are made absolute, so the copy reads the originals."""
+    model_path = directory / "learned_model.json"
+    model_path.write_text(json.dumps(model), encoding="utf-8")
+    raw = yaml.safe_load(policy_path.read_text(encoding="utf-8"))
+    raw["semantic"]["descriptions"] = str((policy_path.parent / raw["semantic"]["descriptions"]).resolve())
+    raw["learned"].update(
+        model=str(model_path), immediate_threshold=setting.immediate_threshold,
+        vulnerability_threshold=setting.vulnerability_threshold,
+    )
+    name = f"policy-{setting.immediate_threshold:g}-{setting.vulnerability_threshold:g}.yaml"
+    out = directory / name
+    out.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return out
+
+
+def cross_validate_engine(
+    paths: Sequence[str | Path], *, settings: Sequence[Setting], always: Sequence[str | Path] = (), c: float = 2.0,
+    policy_path: Path = DEFAULT_POLICY_PATH, progress: Callable[[str], None] = lambda line: None,
+) -> list[Result]:
+    """Leave each of `paths` out in turn (files in `always` are only ever trained on), train on
+    the rest and assess the file left out with the whole engine under each setting."""
+    records = learned.read_labelled([*paths, *always])
+    held_out = [Path(p).name for p in paths]
+    features, rule_ids = learned.training_features(records, load_policy(policy_path))
+    results: dict[Setting, dict[str, Report]] = {s: {} for s in settings}
+    with tempfile.TemporaryDirectory(prefix="onedoor-cv-") as tmp:
+        for number, name in enumerate(held_out, 1):
+            train = [i for i, r in enumerate(records) if r["_file"] != name]
+            test = [r for r in records if r["_file"] == name]
+            model = learned.as_json(
+                learned.fit(features[train], [records[i] for i in train], c), version=f"cv-{name}", rule_ids=rule_ids,
+            )
+            for index, setting in enumerate(settings):
+                directory = Path(tmp) / f"{number}-{index}"
+                directory.mkdir()
+                policy = load_policy(_fold_policy(directory, model, setting, policy_path))
+                results[setting][name] = evaluate(test, policy=policy)
+            progress(f"  {number}/{len(held_out)} {name}: {len(test)} contacts")
+    version = load_policy(policy_path).version
+    return [
+        Result(setting=s, pooled=score([c for r in by_file.values() for c in r.cases], version), by_file=by_file)
+        for s, by_file in results.items()
+    ]
+
+
+def format_results(results: Sequence[Result]) -> str:
+    lines = [
+        f"{'setting':40s} {'contacts':>8s} {'exact':>6s} {'within':>6s} {'recall':>6s} {'prec':>6s} {'c999':>6s} {'vulnF1':>6s}"
+    ]
+    for result in results:
+        report = result.pooled
+        lines.append(
+            f"{result.setting.label:40s} {len(report.cases):8d} {report.grade_accuracy:6.3f} {report.within_one_accuracy:6.3f} "
+            f"{report.immediate_recall:6.3f} {report.immediate_precision:6.3f} {report.call_999_accuracy:6.3f} "
+            f"{report.vulnerability_micro_f1:6.3f}"
+        )
+    lines.append("")
+    lines.append("by file (exact / immediate recall / vulnerability F1), per setting:")
+    for name in results[0].by_file if results else ():
+        cells = "  ".join(
+            f"{r.by_file[name].grade_accuracy:.3f}/{r.by_file[name].immediate_recall:.3f}/{r.by_file[name].vulnerability_micro_f1:.3f}"
+            for r in results
+        )
+        lines.append(f"  {name:24s} {cells}")
+    return "\n".join(lines)
+
