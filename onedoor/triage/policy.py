@@ -234,11 +234,27 @@ def _load_cached(path: str) -> Policy:
     return build_policy(_read_policy_file(path), source=path)
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping: plain YAML keeps the last
+    silently, so a second `unless:` under an indicator would drop the first without a word."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark, f"the key {key!r} is given twice", key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 @functools.lru_cache(maxsize=16)
 def _read_policy_file(path: str) -> Mapping[str, Any]:
     try:
         with open(path, encoding="utf-8") as handle:
-            raw = yaml.safe_load(handle)
+            raw = yaml.load(handle, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader)
     except OSError as exc:
         raise PolicyError(f"cannot read policy file {path}: {exc}") from exc
     except yaml.YAMLError as exc:

@@ -63,3 +63,14 @@ def test_another_policy_file_can_be_loaded(tmp_path):
 def test_bad_policy_is_refused_at_load_time(tmp_path, change, message):
     with pytest.raises(PolicyError, match=message):
         load_policy(_write(tmp_path, change))
+
+
+def test_a_key_given_twice_is_refused_not_silently_dropped(tmp_path):
+    # Plain YAML keeps the second `unless:` and forgets the first; the policy loader names it.
+    text = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
+    marker = "  - id: threat.weapon\n"
+    assert marker in text
+    path = tmp_path / "policy.yaml"
+    path.write_text(text.replace(marker, marker + "    unless: ['x']\n", 1), encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"(?s)not valid YAML: .*the key 'unless' is given twice"):
+        load_policy(path)

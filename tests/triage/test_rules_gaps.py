@@ -42,3 +42,62 @@ def test_rule_gaps(monkeypatch, mode, text, grade, found, not_found):
         assert result.grade == grade, result.rationale
     assert found <= set(result.vulnerabilities), result.rationale
     assert not (not_found & set(result.vulnerabilities)), result.rationale
+
+
+# Words that look like danger in contacts that are not emergencies (cam-2026.11.12, found in the
+# whole-engine cross-validation): the indicator named must not fire. Beside each, the same words
+# in a real emergency, which must still be graded immediate.
+NOT_DANGER = [
+    ("Bit of an odd one. My ex has just moved into the same block of flats as me. He's been nothing but polite.",
+     "harm.suicide_imminent"),
+    ("When I was a boy my pal and I found an old revolver and we got scared and threw it in the Water of Leith.",
+     "harm.water"),
+    ("my 14 year old is in a group chat where the kids call each other names. no adults in it, just rude.",
+     "harm.child_neglect"),
+    ("Just seen a guy at the cashline fitting something onto the card slot, he's away now.", "harm.medical_danger"),
+    ("My neighbour has a life-size fake body hanging from his tree for Halloween, is that legal?", "harm.medical_danger"),
+    ("Some absolute weapon has been nicking the lead flashing off my garage roof.", "threat.weapon"),
+    ("Some absolute weapon has been nicking the lead flashing off my garage roof.", "vuln.sexual_offence"),
+    ("Is it legal for me to carry a wee folding knife in my fishing bag? Blade's about 3 inches.", "threat.weapon"),
+    ("My neighbour has an old samurai sword mounted on his living room wall as a decoration.", "threat.weapon"),
+    ("I'm here to hand in a knife for the amnesty", "threat.weapon"),
+    ("Man attends counter to surrender a shotgun that belonged to his late father. The gun is in a slip in his car.",
+     "threat.weapon"),
+    ("The same woman has stolen razor blades and baby formula from our pharmacy five times this month.", "threat.weapon"),
+    ("someone dumped a car in the field and set it on fire, it's burnt out now and the fire brigade have been",
+     "harm.fire"),
+    ("This is the end of my complaint; I expect a reply within ten days.", "harm.suicide_imminent"),
+    ("The kitchen floor tiles were smashed by whoever broke in last week.", "harm.medical_danger"),
+]
+STILL_DANGER = [
+    "my pal has taken an od and she is falling asleep",
+    "she has ODd on her tablets, please come",
+    "A man just threw a woman in the river at the Shore and she is not coming up",
+    "There's a toddler alone in the park, no adults anywhere, she's crying by the pond",
+    "My husband is fitting on the kitchen floor and his lips are going blue",
+    "There's a man hanging from a tree in the woods behind the school",
+    "guy outside the bookies with a knife, blade's about 6 inches, waving it at people",
+    "A man is waving a sword about in the street outside my house right now",
+    "The neighbour's shed is on fire right now and the flames are reaching the house",
+    # Gaps the held-out misses showed (cam-2026.11.12), in new words.
+    "I've come in to check on my gran and she is on the bathroom floor, she can't get up",
+    "My neighbour is sitting in his hall with blood coming from his head, the door's been kicked in",
+    "my brother posted 'sorry for everything, this is the end' an hour ago and nobody can reach him",
+    "A lad in the park is setting his dog on people walking past, it's already bitten a woman",
+]
+
+
+@pytest.mark.parametrize(("text", "rule"), NOT_DANGER, ids=[f"{c[1]}:{c[0][:30]}" for c in NOT_DANGER])
+def test_words_that_only_look_like_danger(monkeypatch, text, rule):
+    monkeypatch.setenv(semantic.ENV_SWITCH, "off")
+    result = assess(text=text, channel="web")
+    assert rule not in result.rules_fired, result.rationale
+    assert "override.life_threat" not in result.rules_fired, result.rationale
+
+
+@pytest.mark.parametrize("mode", ["lexicon", "default"])
+@pytest.mark.parametrize("text", STILL_DANGER, ids=[t[:40] for t in STILL_DANGER])
+def test_the_same_words_in_an_emergency(monkeypatch, mode, text):
+    if mode == "lexicon":
+        monkeypatch.setenv(semantic.ENV_SWITCH, "off")
+    assert assess(text=text, channel="web").grade == "immediate"
