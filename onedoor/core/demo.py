@@ -43,7 +43,8 @@ STAFF = [
     ("auditor", "David", "Brown", Role.AUDITOR, None, ""),
     ("admin", "Sam", "Taylor", Role.ADMIN, None, ""),
 ]
-TEAMS = [("Edinburgh City response", "E"), ("Greater Glasgow response", "G"), ("Tayside resolution team", "D")]
+# A response team in every division, and the resolution team (which takes reports by phone).
+TEAMS = [(f"{name} response", code) for code, name, _postcodes, _rural in DIVISIONS] + [("Tayside resolution team", "D")]
 
 
 def demo_totp_secret(username: str) -> str:
@@ -151,6 +152,7 @@ def demo_load(*, seed: int = 2026) -> dict:
         category="domestic_abuse", reason="Demo: MARAC referral (made-up data)",
         review_by=timezone.localdate() + timedelta(days=180),
     )
+    officers = {divisions["E"].pk: users["officer"], divisions["G"].pk: users["officer2"]}
     for index, (text, channel, answers, location) in enumerate(CONTACTS):
         anonymous = index % 5 == 3
         name = NAMES[index % len(NAMES)]
@@ -169,9 +171,11 @@ def demo_load(*, seed: int = 2026) -> dict:
         )
         created += 1
         case = result.case
-        if index % 4 == 0 and case.grade != "immediate":
+        # Only to an officer of the case's own division: the demo has officers in Edinburgh and
+        # Glasgow, so cases elsewhere wait in the queue, as they would for that division's team.
+        officer = officers.get(case.area_id)
+        if index % 4 == 0 and case.grade != "immediate" and officer is not None:
             actor = Actor(user=users["advisor"])
-            officer = users["officer"] if case.area_id == divisions["E"].pk else users["officer2"]
             case_allocate(case=case, actor=actor, officer=officer)
             case_change_status(case=case, actor=actor, status=CaseStatus.IN_PROGRESS)
             case_add_public_update(

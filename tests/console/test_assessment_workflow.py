@@ -176,3 +176,12 @@ def test_case_assess_refuses_unknown_levels_and_vulnerabilities(submit_contact, 
         case_assess(case=case, actor=Actor(user=make_user()), grade="prompt", levels=levels | {"harm": "extreme"},
                     vulnerabilities=["aliens"])
     assert set(excinfo.value.message_dict) == {"harm", "vulnerabilities"}
+
+
+def test_a_factor_with_reasons_but_no_level_says_they_were_only_noted(staff_client, submit_contact):
+    case = submit_contact("I lost my purse on the number 22 bus yesterday afternoon, it is brown leather").case
+    engine = case.assessments.get(made_by="engine")
+    noted = [f for f, d in engine.thrive.items() if d["level"] == "none" and d["reasons"]]
+    assert noted  # e.g. engagement: lost property, which weighs nothing
+    page = _justified(staff_client(Role.ADVISOR), case).get(f"/console/cases/{case.public_reference}/").content.decode()
+    assert "Noted, does not raise the level:" in page

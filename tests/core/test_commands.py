@@ -45,6 +45,14 @@ def test_demo_data_loads_once():
     count = Case.objects.count()
     assert count >= 45
     assert set(Case.objects.values_list("grade", flat=True)) >= {"immediate", "prompt", "standard", "other_resolution"}
+    # Every division has a team, and a demo case is only ever allocated within its own division.
+    from onedoor.accounts.models import Team
+
+    assert set(Team.objects.values_list("division__code", flat=True)) >= set(Area.objects.filter(kind="division").values_list("code", flat=True))
+    allocated = Case.objects.exclude(allocated_officer=None).select_related("allocated_officer__team", "area")
+    assert allocated.exists()
+    for case in allocated:
+        assert case.allocated_officer.team.division_id == case.area_id, case.public_reference
     call_command("load_demo", stdout=io.StringIO())
     assert Case.objects.count() == count
 

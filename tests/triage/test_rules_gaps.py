@@ -84,6 +84,13 @@ STILL_DANGER = [
     "My neighbour is sitting in his hall with blood coming from his head, the door's been kicked in",
     "my brother posted 'sorry for everything, this is the end' an hour ago and nobody can reach him",
     "A lad in the park is setting his dog on people walking past, it's already bitten a woman",
+    # Emergencies the whole-engine cross-validation missed (cam-2026.11.12), in new words: a
+    # person who cannot speak freely, a plea made in secret, a fire that has grown, a stroke.
+    "i cant talk, hes here. help",
+    "Can't speak. He is listening at the door.",
+    "The postie said the woman at number 4 whispered 'help me' before a man grabbed her back inside",
+    "the smoke from the old mill is now flames and we think there are kids inside",
+    "I think my dad is having a stroke, his face has dropped and he can't lift his arm",
 ]
 
 
@@ -101,3 +108,40 @@ def test_the_same_words_in_an_emergency(monkeypatch, mode, text):
     if mode == "lexicon":
         monkeypatch.setenv(semantic.ENV_SWITCH, "off")
     assert assess(text=text, channel="web").grade == "immediate"
+
+
+# Emergencies in the languages most often seen, in their own words (cam-2026.11.12: the rules
+# alone read these; the sentence model reads English only). Each with the vulnerability it
+# shows, where it shows one.
+FOREIGN_EMERGENCIES = [
+    ("Mój brat napisał, że nie chce już żyć, i wyłączył telefon. Jest sam w mieszkaniu w Dundee.", "suicide_risk"),
+    ("زوجي السابق يحاول كسر باب الشقة الآن وأنا وحدي مع أطفالي", None),
+    ("我的朋友说她吃了很多安眠药，现在不接电话", "suicide_risk"),
+    ("Мій сусід не дихає, лежить на підлозі в коридорі", None),
+    ("Sora mea este ținută închisă într-o casă din Glasgow și nu o lasă să plece", "exploitation"),
+    ("Мой муж бьёт меня прямо сейчас, дети плачут", "domestic_abuse"),
+    ("Mi amigo dice que quiere quitarse la vida esta noche y no contesta", "suicide_risk"),
+    ("Mama mówi bardzo niewyraźnie, chyba ma udar, jest sama w domu w Perth", None),
+]
+# The same kinds of words about the past, or a threat that is not to life: a person reads them
+# (prompt, the language floor) but they are not emergencies.
+FOREIGN_NOT_EMERGENCIES = [
+    "Mój wujek popełnił samobójstwo rok temu, chcę zapytać o raport z sekcji.",
+    "有人在网上威胁要把我的照片发给我的家人，我该怎么办",
+    "تعرضت للضرب قبل أسبوعين في المطعم الذي أعمل فيه ولدي صور",
+    "Sąsiad od miesięcy krzyczy i kopie w moje drzwi w nocy, mam nagrania",
+]
+
+
+@pytest.mark.parametrize(("text", "vulnerability"), FOREIGN_EMERGENCIES, ids=[c[0][:24] for c in FOREIGN_EMERGENCIES])
+def test_emergencies_in_other_languages(text, vulnerability):
+    result = assess(text=text, channel="web")
+    assert result.interpreter_needed
+    assert result.grade == "immediate", result.rationale
+    assert vulnerability is None or vulnerability in result.vulnerabilities, result.rationale
+
+
+@pytest.mark.parametrize("text", FOREIGN_NOT_EMERGENCIES, ids=[t[:24] for t in FOREIGN_NOT_EMERGENCIES])
+def test_other_languages_past_or_not_to_life(text):
+    result = assess(text=text, channel="web")
+    assert result.interpreter_needed and result.grade == "prompt", result.rationale
