@@ -67,6 +67,11 @@ NOT_DANGER = [
     ("someone dumped a car in the field and set it on fire, it's burnt out now and the fire brigade have been",
      "harm.fire"),
     ("This is the end of my complaint; I expect a reply within ten days.", "harm.suicide_imminent"),
+    # Money and things are not missing people (cam-2026.11.14).
+    ("My grandad (88) says his carer looks after his bank card and he has not seen a statement since June.",
+     "vuln.missing_person"),
+    ("The resident keeps phoning to say she has been robbed, but we checked and nothing is missing.", "vuln.missing_person"),
+    ("£200 vanished from my nan's purse while the decorator was in, she is 90.", "vuln.missing_person"),
     ("The kitchen floor tiles were smashed by whoever broke in last week.", "harm.medical_danger"),
 ]
 STILL_DANGER = [
@@ -91,6 +96,7 @@ STILL_DANGER = [
     "The postie said the woman at number 4 whispered 'help me' before a man grabbed her back inside",
     "the smoke from the old mill is now flames and we think there are kids inside",
     "I think my dad is having a stroke, his face has dropped and he can't lift his arm",
+    "My gran has dementia and has not been seen since she left the day centre this morning",
 ]
 
 
