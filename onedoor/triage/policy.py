@@ -225,8 +225,13 @@ class Policy:
 
 def load_policy(path: str | Path | None = None) -> Policy:
     """Load and validate a policy file; the bundled one by default. Results are cached per path."""
-    resolved = Path(path).resolve() if path is not None else DEFAULT_POLICY_PATH.resolve()
-    return _load_cached(str(resolved))
+    # The bundled policy is asked for on every contact: its path is resolved once.
+    return _load_cached(str(Path(path).resolve()) if path is not None else _default_path())
+
+
+@functools.cache
+def _default_path() -> str:
+    return str(DEFAULT_POLICY_PATH.resolve())
 
 
 @functools.lru_cache(maxsize=16)

@@ -97,7 +97,25 @@ STILL_DANGER = [
     "the smoke from the old mill is now flames and we think there are kids inside",
     "I think my dad is having a stroke, his face has dropped and he can't lift his arm",
     "My gran has dementia and has not been seen since she left the day centre this morning",
+    # cam-2026.11.15: a state that is still so, a crime being done, English as a second language.
+    "old man collapsed outside the chemist on the high street not breathing",
+    "quick the bookies on Dalry Road is being robbed",
+    "hit and run on the Crow Road, a man is lying bleeding on the road",
+    "my boss lock us in the caravan and say if we phone police he kill us",
 ]
+
+# The same words, over: not emergencies (the rules alone).
+OVER = [
+    "he collapsed yesterday and was unconscious for a minute, the doctor says he is fine now",
+    "I was punched at a bus stop last weekend and my nose was bleeding but I'm ok now",
+    "My car was being repaired last week when someone took the radio out of it",
+]
+
+
+@pytest.mark.parametrize("text", OVER, ids=[t[:40] for t in OVER])
+def test_the_same_words_when_it_is_over(monkeypatch, text):
+    monkeypatch.setenv(semantic.ENV_SWITCH, "off")
+    assert assess(text=text, channel="web").grade != "immediate"
 
 
 @pytest.mark.parametrize(("text", "rule"), NOT_DANGER, ids=[f"{c[1]}:{c[0][:30]}" for c in NOT_DANGER])
