@@ -67,6 +67,7 @@ NOT_DANGER = [
     ("someone dumped a car in the field and set it on fire, it's burnt out now and the fire brigade have been",
      "harm.fire"),
     ("This is the end of my complaint; I expect a reply within ten days.", "harm.suicide_imminent"),
+    ("I found a knife hidden in my son's room, what should I do?", "threat.weapon"),
     # Money and things are not missing people (cam-2026.11.14).
     ("My grandad (88) says his carer looks after his bank card and he has not seen a statement since June.",
      "vuln.missing_person"),
@@ -102,6 +103,9 @@ STILL_DANGER = [
     "quick the bookies on Dalry Road is being robbed",
     "hit and run on the Crow Road, a man is lying bleeding on the road",
     "my boss lock us in the caravan and say if we phone police he kill us",
+    # cam-2026.11.16: found, and still lying there.
+    "Came home to find my flatmate unconscious in the bathroom",
+    "found an old man collapsed at the bus shelter on Leith Walk",
 ]
 
 # The same words, over: not emergencies (the rules alone).
@@ -109,6 +113,7 @@ OVER = [
     "he collapsed yesterday and was unconscious for a minute, the doctor says he is fine now",
     "I was punched at a bus stop last weekend and my nose was bleeding but I'm ok now",
     "My car was being repaired last week when someone took the radio out of it",
+    "I found my gran on the floor last week, she is fine now and home from hospital",
 ]
 
 
