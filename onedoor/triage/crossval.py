@@ -14,6 +14,7 @@ Run it with ``onedoor triage-cv`` (needs the sentence model and scikit-learn).
 
 from __future__ import annotations
 
+import copy
 import json
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -25,7 +26,7 @@ import yaml
 
 from onedoor.triage import learned
 from onedoor.triage.evaluation import Report, evaluate, score
-from onedoor.triage.policy import DEFAULT_POLICY_PATH, load_policy
+from onedoor.triage.policy import DEFAULT_POLICY_PATH, Policy, load_policy, read_policy_file
 
 
 @dataclass(frozen=True)
@@ -47,13 +48,14 @@ class Result:
     by_file: Mapping[str, Report]
 
 
-def _fold_policy(directory: Path, model: Mapping[str, Any], setting: Setting, policy_path: Path) -> Path:
-    """Write the fold's model and a copy of the policy that uses it with `setting`; returns the
-    policy's path. Files the policy names are made absolute, so the copy reads the originals."""
+def _fold_policy(directory: Path, model: Mapping[str, Any], setting: Setting, policy: Policy) -> Path:
+    """Write the fold's model and a copy of `policy`'s file that uses it with `setting`; returns
+    the copy's path. Files the policy names are made absolute, so the copy reads the originals."""
     model_path = directory / "learned_model.json"
     model_path.write_text(json.dumps(model), encoding="utf-8")
-    raw = yaml.safe_load(policy_path.read_text(encoding="utf-8"))
-    raw["semantic"]["descriptions"] = str((policy_path.parent / raw["semantic"]["descriptions"]).resolve())
+    source = Path(policy.source)
+    raw = copy.deepcopy(dict(read_policy_file(str(source))))
+    raw["semantic"]["descriptions"] = str((source.parent / raw["semantic"]["descriptions"]).resolve())
     raw["learned"].update(
         model=str(model_path), immediate_threshold=setting.immediate_threshold,
         vulnerability_threshold=setting.vulnerability_threshold,
@@ -67,12 +69,15 @@ def _fold_policy(directory: Path, model: Mapping[str, Any], setting: Setting, po
 def cross_validate_engine(
     paths: Sequence[str | Path], *, settings: Sequence[Setting], always: Sequence[str | Path] = (), c: float = 2.0,
     policy_path: Path = DEFAULT_POLICY_PATH, progress: Callable[[str], None] = lambda line: None,
+    records: list[dict[str, Any]] | None = None,
 ) -> list[Result]:
     """Leave each of `paths` out in turn (files in `always` are only ever trained on), train on
-    the rest and assess the file left out with the whole engine under each setting."""
-    records = learned.read_labelled([*paths, *always])
+    the rest and assess the file left out with the whole engine under each setting. `records`:
+    what ``learned.read_labelled([*paths, *always])`` already returned."""
+    records = learned.read_labelled([*paths, *always]) if records is None else records
     held_out = [Path(p).name for p in paths]
-    features, rule_ids = learned.training_features(records, load_policy(policy_path))
+    base = load_policy(policy_path)
+    features, rule_ids = learned.training_features(records, base)
     results: dict[Setting, dict[str, Report]] = {s: {} for s in settings}
     with tempfile.TemporaryDirectory(prefix="onedoor-cv-") as tmp:
         for number, name in enumerate(held_out, 1):
@@ -84,12 +89,11 @@ def cross_validate_engine(
             for index, setting in enumerate(settings):
                 directory = Path(tmp) / f"{number}-{index}"
                 directory.mkdir()
-                policy = load_policy(_fold_policy(directory, model, setting, policy_path))
+                policy = load_policy(_fold_policy(directory, model, setting, base))
                 results[setting][name] = evaluate(test, policy=policy)
             progress(f"  {number}/{len(held_out)} {name}: {len(test)} contacts")
-    version = load_policy(policy_path).version
     return [
-        Result(setting=s, pooled=score([c for r in by_file.values() for c in r.cases], version), by_file=by_file)
+        Result(setting=s, pooled=score([c for r in by_file.values() for c in r.cases], base.version), by_file=by_file)
         for s, by_file in results.items()
     ]
 

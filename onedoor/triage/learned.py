@@ -469,6 +469,18 @@ def cross_validate(
     return by_file
 
 
+def missing_training_tools(what: str = "training") -> str | None:
+    """Why `what` (training, cross-validation) cannot run here, or None when the sentence model
+    and scikit-learn are both installed."""
+    if semantic.get_encoder() is None:
+        return f"{what} needs the sentence model and scikit-learn: run `make install ML=1`"
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        return f"{what} needs scikit-learn: run `make install ML=1`"
+    return None
+
+
 def training_features(records: Sequence[Mapping[str, Any]], policy: Policy) -> tuple[Any, list[str]]:
     """The feature rows of labelled records and the indicators used as features (those the
     rules found in at least MIN_RULE_COUNT of them: chosen from the words, never the labels)."""
@@ -515,7 +527,7 @@ def train(
     records = read_labelled(paths) if records is None else records
     if not records:
         raise ValueError("no labelled contacts to train on")
-    features, rule_ids = training_features(records, load_policy(str(DEFAULT_POLICY_PATH)))
+    features, rule_ids = training_features(records, load_policy())
     fitted = fit(features, records, c)
     card: dict[str, Any] = {
         "trained_on": [

@@ -236,7 +236,7 @@ def _default_path() -> str:
 
 @functools.lru_cache(maxsize=16)
 def _load_cached(path: str) -> Policy:
-    return build_policy(_read_policy_file(path), source=path)
+    return build_policy(read_policy_file(path), source=path)
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -256,7 +256,8 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 @functools.lru_cache(maxsize=16)
-def _read_policy_file(path: str) -> Mapping[str, Any]:
+def read_policy_file(path: str) -> Mapping[str, Any]:
+    """A policy file as read (cached per path; do not change what it returns)."""
     try:
         with open(path, encoding="utf-8") as handle:
             raw = yaml.load(handle, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader)
@@ -284,7 +285,7 @@ def policy_section(path: str, key: str) -> Mapping[str, Any]:
     """One top-level section of a policy file (``semantic:``, ``learned:``), read once per file;
     empty when the file cannot be read (load_policy reports that)."""
     try:
-        section = _read_policy_file(path).get(key)
+        section = read_policy_file(path).get(key)
     except PolicyError:
         return {}
     return section if isinstance(section, Mapping) else {}

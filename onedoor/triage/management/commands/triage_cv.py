@@ -12,7 +12,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from onedoor.triage import crossval, learned, semantic
+from onedoor.triage import crossval, learned
 
 
 class Command(BaseCommand):
@@ -42,15 +42,12 @@ class Command(BaseCommand):
         if len(options["files"]) < 2:
             raise CommandError("give at least two files to leave out in turn")
         try:
-            learned.read_labelled([*options["files"], *options["train_only"]])
+            records = learned.read_labelled([*options["files"], *options["train_only"]])
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
-        if semantic.get_encoder() is None:
-            raise CommandError("cross-validation needs the sentence model and scikit-learn: run `make install ML=1`")
-        try:
-            import sklearn  # noqa: F401
-        except ImportError as exc:
-            raise CommandError("cross-validation needs scikit-learn: run `make install ML=1`") from exc
+        problem = learned.missing_training_tools("cross-validation")
+        if problem:
+            raise CommandError(problem)
         settings = [
             crossval.Setting(immediate_threshold=i, vulnerability_threshold=v)
             for i, v in itertools.product(options["immediate_threshold"], options["vulnerability_threshold"])
@@ -59,7 +56,7 @@ class Command(BaseCommand):
         try:
             results = crossval.cross_validate_engine(
                 options["files"], settings=settings, always=options["train_only"], c=options["c"],
-                progress=self.stderr.write,
+                progress=self.stderr.write, records=records,
             )
         except ValueError as exc:  # e.g. a fold without every grade
             raise CommandError(str(exc)) from exc

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from onedoor.triage import learned, semantic
+from onedoor.triage import learned
 
 
 class Command(BaseCommand):
@@ -45,12 +45,9 @@ class Command(BaseCommand):
             records = learned.read_labelled(options["files"])
         except (OSError, ValueError) as exc:  # unreadable or malformed files, named by line
             raise CommandError(str(exc)) from exc
-        if semantic.get_encoder() is None:
-            raise CommandError("training needs the sentence model and scikit-learn: run `make install ML=1`")
-        try:
-            import sklearn  # noqa: F401
-        except ImportError as exc:
-            raise CommandError("training needs scikit-learn: run `make install ML=1`") from exc
+        problem = learned.missing_training_tools("training")
+        if problem:
+            raise CommandError(problem)
         started = time.perf_counter()
         try:
             model = learned.train(
