@@ -7,7 +7,7 @@ trains a model on every file but one, writes it beside a copy of the policy with
 being compared, and runs the engine (``evaluation.evaluate``) on the file left out; the results
 of every fold are pooled into one report per setting. Files written by different people make
 this an honest estimate of a new writer, and it is how the policy's thresholds are chosen
-(docs/triage.md, "Choosing the thresholds").
+(docs/triage.md, "Retraining").
 
 Run it with ``onedoor triage-cv`` (needs the sentence model and scikit-learn).
 """
