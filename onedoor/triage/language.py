@@ -82,6 +82,9 @@ class LanguageResult:
 
 
 UNKNOWN = LanguageResult("", "unknown", 0.0)
+# What the engine records for a message its own word check finds plainly English, without
+# asking lingua (``engine._plainly_english``).
+PLAIN_ENGLISH = LanguageResult("en", NAMES["en"], 1.0)
 
 _lock = threading.Lock()
 _detector: Any = None

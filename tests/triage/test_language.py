@@ -3,7 +3,9 @@ assess() uses it: record the language, flag an interpreter, never below prompt."
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,7 @@ from onedoor.triage import engine, language
 from onedoor.triage.engine import assess
 
 pytestmark = pytest.mark.skipif(not language.available(), reason="lingua-language-detector is not installed")
+DATA = Path(__file__).parent / "data"
 
 DETECTED = [
     ("Pomóżcie, sąsiad bije swoją żonę, słyszę krzyki przez ścianę", "pl", "Polish"),
@@ -100,3 +103,39 @@ def test_detection_is_fast_once_loaded():
     for _ in range(50):
         language.detect_language(text)
     assert (time.perf_counter() - started) / 50 < 0.02  # about 0.3 ms; generous for slow CI
+
+
+def test_plainly_english_messages_do_not_ask_lingua(monkeypatch):
+    def refuse(text):
+        raise AssertionError("lingua was asked about a plainly English message")
+
+    monkeypatch.setattr(engine.language_detection, "detect_language", refuse)
+    assessment = assess(text="Someone has scratched the side of my car while it was parked outside the shop.", channel="web")
+    assert (assessment.language, assessment.language_name, assessment.interpreter_needed) == ("en", "English", False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zgubiłem portfel w autobusie, czy ktoś go oddał wczoraj wieczorem?",  # letters beyond a-z
+        "pomocy maz mnie bije prosze przyjechac szybko do domu",  # no diacritics, no English words
+        "Help me",  # too short to tell from the words
+    ],
+)
+def test_other_messages_still_ask_lingua(monkeypatch, text):
+    asked = []
+    monkeypatch.setattr(engine.language_detection, "detect_language", lambda t: asked.append(t) or language.UNKNOWN)
+    assess(text=text, channel="web")
+    assert asked
+
+
+def test_lingua_agrees_with_every_plainly_english_labelled_message():
+    language.preload()
+    # Not the blind files (heldout_b to heldout_e), which nothing is tuned on.
+    paths = [p for p in sorted(DATA.glob("*.jsonl")) if p.stem not in {"heldout_b", "heldout_c", "heldout_d", "heldout_e"}]
+    texts = [json.loads(line)["text"] for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    plain = [t for t in texts if engine._plainly_english(t, engine.normalise(t[: engine.MAX_TEXT_CHARS]))]
+    assert len(plain) > 0.8 * len(texts)
+    print(f"{len(plain)} of {len(texts)} plainly English")
+    disagree = [t for t in plain if language.detect_language(t).code != "en"]
+    assert disagree == []
