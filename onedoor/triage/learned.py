@@ -386,11 +386,27 @@ def model_for(policy: Policy) -> LearnedModel | None:
     config = config_for(policy)
     if not config.enabled or switched_off():
         return None
-    try:
-        return load_model(str(config.model))
-    except ModelError as error:
-        _warn_once(str(error))
+    model = _model_or_error(str(config.model))
+    if isinstance(model, ModelError):
+        _warn_once(str(model))
         return None
+    return model
+
+
+def forget_models() -> None:
+    """Forget the models (and failures) read so far, e.g. after writing a new model file."""
+    load_model.cache_clear()
+    _model_or_error.cache_clear()
+
+
+@functools.lru_cache(maxsize=8)
+def _model_or_error(path: str) -> LearnedModel | ModelError:
+    """``load_model``, with its failure remembered too: a broken or outdated model file is read
+    once per process, not once per contact (each read is a JSON parse of about 1 ms)."""
+    try:
+        return load_model(path)
+    except ModelError as error:
+        return error
 
 
 def switched_off() -> bool:

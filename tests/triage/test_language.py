@@ -139,3 +139,10 @@ def test_lingua_agrees_with_every_plainly_english_labelled_message():
     print(f"{len(plain)} of {len(texts)} plainly English")
     disagree = [t for t in plain if language.detect_language(t).code != "en"]
     assert disagree == []
+
+
+def test_warm_up_builds_the_language_detector(monkeypatch):
+    # Its warm-up text is plainly English, which assess() does not ask lingua about.
+    monkeypatch.setattr(language, "_detector", None)
+    engine.warm_up()
+    assert language._detector is not None

@@ -206,3 +206,20 @@ def test_train_command_names_a_bad_line_before_loading_anything(tmp_path):
     with pytest.raises(CommandError, match="bad.jsonl has 1 malformed line"):
         call_command("triage_train", str(bad), "--model-version", "t", "--out", str(tmp_path / "m.json"))
     assert not (tmp_path / "m.json").exists()
+
+
+@pytest.mark.learned
+def test_a_broken_model_file_is_read_once_not_for_every_contact(tmp_path, monkeypatch):
+    broken = tmp_path / "policy.yaml"
+    broken.write_text(Path(load_policy().source).read_text().replace("model: learned_model.json", f"model: {tmp_path / 'bad.json'}"))
+    (tmp_path / "bad.json").write_text("{not json")
+    (tmp_path / "vulnerability_descriptions.yaml").write_text(
+        (Path(load_policy().source).parent / "vulnerability_descriptions.yaml").read_text()
+    )
+    policy = load_policy(str(broken))
+    reads = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda path, *a, **k: reads.append(str(path)) or real_open(path, *a, **k))
+    for _ in range(3):
+        assert learned.model_for(policy) is None
+    assert reads.count(str(tmp_path / "bad.json")) <= 1

@@ -60,7 +60,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         out = Path(options["out"])
         out.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        learned.load_model.cache_clear()
+        learned.forget_models()
         card = model["card"]
         self.stdout.write(f"trained {model['version']} on {card['contacts']} contacts in {time.perf_counter() - started:.1f} s -> {out}")
         for name, scores in card.get("leave_one_file_out", {}).items():
