@@ -321,8 +321,8 @@ _NON_LATIN = re.compile(r"[\u0400-\u04ff\u0370-\u03ff\u0590-\u05ff" + _ARABIC_SC
 _LETTER = re.compile(r"[^\W\d_]")
 # Diacritics that English never uses but Polish, Romanian and other European languages do.
 PLAIN_MIN_WORDS = 6
-_NON_ASCII_LETTER = re.compile(r"[^\W\d_a-zA-Z]")
 PLAIN_MIN_COMMON = 0.25
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_a-zA-Z]")
 _FOREIGN_DIACRITIC = re.compile(r"[ąćęłńśźżőűăâîșțşţãõçñßäöüåøæ]")
 NOT_ENGLISH_NOTE = (
     "may not be in English (language not recognised): needs an interpreter; urgent human review "
@@ -859,10 +859,11 @@ def _context_hits(context: RecordContext | None, policy: Policy) -> list[Hit]:
 
 
 def _plainly_english(text: str, body: str) -> bool:
-    """English without asking lingua: no letter outside a-z (punctuation may be curly), at least PLAIN_MIN_WORDS
-    words, and at least PLAIN_MIN_COMMON of them among the commonest English words. lingua
-    agrees on every one of the 2,287 labelled training contacts that pass (91% of them; a test
-    holds it), and is the slowest step of the rules (about 0.3 ms a contact)."""
+    """English without asking lingua: no letter outside a-z (punctuation may be curly), at
+    least PLAIN_MIN_WORDS words, and at least PLAIN_MIN_COMMON of them among the commonest
+    English words. lingua agrees on every one of the 2,287 labelled training contacts that pass
+    (91% of them; a test holds it), and it is the slowest step of the rules (about 0.3 ms a
+    contact)."""
     if _NON_ASCII_LETTER.search(text):
         return False
     words = _WORD.findall(body)

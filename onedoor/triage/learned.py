@@ -72,7 +72,7 @@ THRIVE_FACTORS = ("threat", "harm", "risk", "investigation", "vulnerability", "e
 # lexicon found in the words (not the descriptions, not our records): given those they learn
 # when the lexicon's words can be trusted. Cross-validated over writers (2,310 contacts), the
 # engine's vulnerability F1 was 0.772 with classifiers that read the vectors alone and added
-# to the lexicon and the descriptions, and 0.806 with these deciding (docs/triage.md).
+# to the lexicon and the descriptions, and 0.805 with these deciding (docs/triage.md).
 MEANING_WIDTH = 2 * semantic.DIMENSIONS
 VULNERABILITY_WIDTH = MEANING_WIDTH + len(VULNERABILITIES)
 # "off" turns the layer off (the rules decide alone); "auto" (default) uses it where the policy
