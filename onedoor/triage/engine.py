@@ -691,10 +691,11 @@ def _rules_reading(facts: Facts, policy: Policy, rule: GradeRule | None = None) 
     records say (repeat contacts, open cases, markers) is left out, so the layer never sees it.
     `rule` is the grade rule that held, when the caller knows it."""
     words = facts
+    lexicon = _vulnerabilities([h for h in facts.hits if not h.from_context], policy)
     if facts.context is not None or any(h.from_context for h in facts.hits):
         rule = None  # it may have held because of our records
         hits = [h for h in facts.hits if not h.from_context]
-        found = _vulnerabilities(hits, policy)
+        found = set(lexicon)
         for match in facts.semantic_matches:
             _add_vulnerability(found, match.category, policy)
         words = replace(facts, hits=hits, context=None, scores=_scores([h for h in hits if h.counts], policy),
@@ -706,7 +707,7 @@ def _rules_reading(facts: Facts, policy: Policy, rule: GradeRule | None = None) 
         scores=dict(words.scores),
         vulnerabilities=frozenset(words.vulnerabilities),
         not_english=words.interpreter_needed,
-        lexicon_vulnerabilities=frozenset(_vulnerabilities([h for h in words.hits if not h.from_context], policy)),
+        lexicon_vulnerabilities=frozenset(lexicon),
     )
 
 
@@ -757,11 +758,9 @@ def _add_learned_vulnerabilities(facts: Facts, policy: Policy) -> None:
     confirmed = sorted(c for c, p in probabilities.items() if p >= config.vulnerability_threshold)
     before = set(facts.vulnerabilities)
     if config.vulnerabilities == "decide":
-        stands = _vulnerabilities([h for h in facts.hits if h.from_context or h.from_answer], policy)
-        stands |= _vulnerabilities([h for h in facts.hits if not (h.from_context or h.from_answer)], policy) & config.keep_lexicon
-        for category in sorted(stands):
-            _add_vulnerability(stands, category, policy)
-        facts.vulnerabilities = stands
+        told = [h for h in facts.hits if h.from_context or h.from_answer]
+        words = [h for h in facts.hits if not (h.from_context or h.from_answer)]
+        facts.vulnerabilities = _vulnerabilities(told, policy) | _vulnerabilities(words, policy, config.keep_lexicon)
     for category in confirmed:
         _add_vulnerability(facts.vulnerabilities, category, policy)
     facts.learned_vulnerabilities = [(c, probabilities[c]) for c in confirmed if c not in before]
@@ -808,9 +807,12 @@ def _scores(counted: list[Hit], policy: Policy) -> dict[str, float]:
     return {factor: round(value, 2) for factor, value in scores.items()}
 
 
-def _vulnerabilities(hits: list[Hit], policy: Policy) -> set[str]:
+def _vulnerabilities(hits: list[Hit], policy: Policy, only: frozenset[str] | None = None) -> set[str]:
+    """The categories the hits name (`only`: those of them in it), with what they imply."""
     # Vulnerabilities described in a "how do I report..." enquiry are real; hypotheticals are not.
     found = {v for h in hits if not h.negated and h.question != "hypothetical" for v in h.vulnerabilities}
+    if only is not None:
+        found &= only
     for category in list(found):
         found.update(policy.vulnerability_implies.get(category, ()))
     return found

@@ -197,8 +197,30 @@ def _matrix(rows: Any, height: int, width: int | None, what: str) -> tuple[tuple
     return rows
 
 
-@functools.lru_cache(maxsize=8)
 def load_model(path: str) -> LearnedModel:
+    """The model in the file at `path`, read once per process; ModelError if it cannot be used.
+    Its failure is remembered too: a broken or outdated model file is not read again for every
+    contact (each read is a JSON parse of about 1 ms). ``forget_models()`` forgets both."""
+    model = _read_model(path)
+    if isinstance(model, ModelError):
+        raise model
+    return model
+
+
+def forget_models() -> None:
+    """Forget the models (and failures) read so far, e.g. after writing a new model file."""
+    _read_model.cache_clear()
+
+
+@functools.lru_cache(maxsize=8)
+def _read_model(path: str) -> LearnedModel | ModelError:
+    try:
+        return _parse_model(path)
+    except ModelError as error:
+        return error
+
+
+def _parse_model(path: str) -> LearnedModel:
     try:
         with open(path, encoding="utf-8") as handle:
             raw = json.load(handle)
@@ -386,27 +408,11 @@ def model_for(policy: Policy) -> LearnedModel | None:
     config = config_for(policy)
     if not config.enabled or switched_off():
         return None
-    model = _model_or_error(str(config.model))
-    if isinstance(model, ModelError):
-        _warn_once(str(model))
-        return None
-    return model
-
-
-def forget_models() -> None:
-    """Forget the models (and failures) read so far, e.g. after writing a new model file."""
-    load_model.cache_clear()
-    _model_or_error.cache_clear()
-
-
-@functools.lru_cache(maxsize=8)
-def _model_or_error(path: str) -> LearnedModel | ModelError:
-    """``load_model``, with its failure remembered too: a broken or outdated model file is read
-    once per process, not once per contact (each read is a JSON parse of about 1 ms)."""
     try:
-        return load_model(path)
+        return load_model(str(config.model))
     except ModelError as error:
-        return error
+        _warn_once(str(error))
+        return None
 
 
 def switched_off() -> bool:

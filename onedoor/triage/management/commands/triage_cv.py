@@ -12,7 +12,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from onedoor.triage import crossval, learned
+from onedoor.triage import crossval
+from onedoor.triage.management.training import labelled_records, positive, probability
 
 
 class Command(BaseCommand):
@@ -27,27 +28,16 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", metavar="FILE.jsonl", help="labelled files, each left out in turn")
         parser.add_argument("--train-only", nargs="*", default=[], metavar="FILE.jsonl",
                             help="labelled files that are always trained on and never left out (e.g. ones the rules were tuned on)")
-        parser.add_argument("--immediate-threshold", nargs="+", type=float, default=[0.15],
+        parser.add_argument("--immediate-threshold", nargs="+", type=probability, default=[0.15],
                             help="emergency probabilities to compare (default 0.15)")
-        parser.add_argument("--vulnerability-threshold", nargs="+", type=float, default=[0.7],
+        parser.add_argument("--vulnerability-threshold", nargs="+", type=probability, default=[0.7],
                             help="vulnerability probabilities to compare (default 0.7)")
-        parser.add_argument("--c", type=float, default=2.0, help="inverse regularisation strength (default 2)")
+        parser.add_argument("--c", type=positive, default=2.0, help="inverse regularisation strength (default 2)")
 
     def handle(self, *args, **options):
-        thresholds = [*options["immediate_threshold"], *options["vulnerability_threshold"]]
-        if not all(0 < t <= 1 for t in thresholds):
-            raise CommandError("thresholds must be in (0, 1]")
-        if options["c"] <= 0:
-            raise CommandError("--c must be positive")
         if len(options["files"]) < 2:
             raise CommandError("give at least two files to leave out in turn")
-        try:
-            records = learned.read_labelled([*options["files"], *options["train_only"]])
-        except (OSError, ValueError) as exc:
-            raise CommandError(str(exc)) from exc
-        problem = learned.missing_training_tools("cross-validation")
-        if problem:
-            raise CommandError(problem)
+        records = labelled_records([*options["files"], *options["train_only"]], "cross-validation")
         settings = [
             crossval.Setting(immediate_threshold=i, vulnerability_threshold=v)
             for i, v in itertools.product(options["immediate_threshold"], options["vulnerability_threshold"])

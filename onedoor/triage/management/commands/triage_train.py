@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from onedoor.triage import learned
+from onedoor.triage.management.training import labelled_records, positive, probability
 
 
 class Command(BaseCommand):
@@ -28,26 +29,15 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", metavar="FILE.jsonl", help="labelled contacts (the dev.jsonl format)")
         parser.add_argument("--model-version", dest="model_version", required=True, help="the model's version, e.g. learned-2026.11.3")
         parser.add_argument("--out", default=str(learned.DEFAULT_MODEL), help="where to write the model (default: the bundled model)")
-        parser.add_argument("--c", type=float, default=2.0, help="inverse regularisation strength (default 2)")
-        parser.add_argument("--immediate-threshold", type=float, default=0.15,
+        parser.add_argument("--c", type=positive, default=2.0, help="inverse regularisation strength (default 2)")
+        parser.add_argument("--immediate-threshold", type=probability, default=0.15,
                             help="emergency probability scored as immediate in the card (default 0.15; the policy sets the one used)")
-        parser.add_argument("--vulnerability-threshold", type=float, default=0.7,
+        parser.add_argument("--vulnerability-threshold", type=probability, default=0.7,
                             help="probability scored as a vulnerability in the card (default 0.7)")
         parser.add_argument("--no-cross-validation", action="store_true", help="skip the leave-one-file-out scores")
 
     def handle(self, *args, **options):
-        for key in ("immediate_threshold", "vulnerability_threshold"):
-            if not 0 < options[key] <= 1:
-                raise CommandError(f"--{key.replace('_', '-')} must be in (0, 1]")
-        if options["c"] <= 0:
-            raise CommandError("--c must be positive")
-        try:
-            records = learned.read_labelled(options["files"])
-        except (OSError, ValueError) as exc:  # unreadable or malformed files, named by line
-            raise CommandError(str(exc)) from exc
-        problem = learned.missing_training_tools("training")
-        if problem:
-            raise CommandError(problem)
+        records = labelled_records(options["files"], "training")
         started = time.perf_counter()
         try:
             model = learned.train(
