@@ -182,6 +182,7 @@ class Facts:
     text: learned.ContactText | None = None
     learned_model: learned.LearnedModel | None = None
     embedded: dict[str, Any] = field(default_factory=dict)  # text -> vector, from one call (ContactText.pack)
+    middles: dict[str, Any] = field(default_factory=dict)  # window -> middle token states, for a tuned reader
 
     @property
     def counted(self) -> list[Hit]:
@@ -674,7 +675,9 @@ def _add_semantic(facts: Facts, sentences: list[Sentence], policy: Policy, raw_t
     # compares. Always the same texts for the same contact, whether or not the learned layer
     # reads it, so the semantic layer's vectors never depend on the learned layer's settings.
     pack = facts.text.pack()
-    facts.embedded = dict(zip(pack, encoder.embed(pack), strict=True))
+    tuned = facts.learned_model is not None and facts.learned_model.tuned is not None
+    rows, facts.middles = encoder.embed_with_states(pack, semantic.windows(facts.text.sentences) if tuned else ())
+    facts.embedded = dict(zip(pack, rows, strict=True))
     facts.semantic_matches = semantic.find(texts, policy, lexicon=lexicon, vectors=facts.embedded)
     for match in facts.semantic_matches:
         _add_vulnerability(facts.vulnerabilities, match.category, policy)
@@ -976,7 +979,8 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
     grade, response, rule_id, reason = rule.grade, rule.response, rule.id, rule.reason
     rules_grade = ""
     if facts.learned_model is not None and facts.text is not None:
-        facts.learned = learned.predict(facts.text, _rules_reading(facts, policy, rule), facts.learned_model, facts.embedded)
+        facts.learned = learned.predict(facts.text, _rules_reading(facts, policy, rule), facts.learned_model, facts.embedded,
+                                        facts.middles)
     _add_learned_vulnerabilities(facts, policy)
     by_model = _apply_learned(facts, grade, policy)
     if by_model is not None:

@@ -3,13 +3,15 @@
 The rules in ``policy.yaml`` read the words they were written for; contacts written by other
 people say the same things in other words. This layer reads the *meaning* of a contact with the
 sentence model (``onedoor.triage.semantic``) and asks what grade and vulnerabilities reviewers
-gave contacts like it. It is plain logistic regression over two sentence-model vectors (the
-whole message, and the mean of its sentences) and the rules' own reading of the words (their
-grade, the indicators that fired, the THRIVE scores and the vulnerabilities they found; see
-``RulesReading``), so it learns when the rules' words can be trusted and when the meaning says
-more. The model is a small JSON file of weights
-(``learned_model.json``) with the training files, their hashes, the settings and the
-cross-validated scores it was built with: it can be audited, diffed and rebuilt
+gave contacts like it. The grade classifier is a tuned reader (``onedoor.triage.tuned``): the
+sentence model's last two layers fine-tuned on the labels, read with the rules' own reading of
+the words (their grade, the indicators that fired, the THRIVE scores and the vulnerabilities they
+found; see ``RulesReading``), so it learns when the rules' words can be trusted and when the
+meaning says more. The vulnerability classifiers are logistic regression over two sentence-model
+vectors (the whole message, and the mean of its sentences) and the lexicon's categories. The
+model is a small JSON file of weights (``learned_model.json``) with the training files, their
+hashes and the settings it was built with, and the tuned layers beside it
+(``learned_model.onnx``, named with its SHA-256): it can be audited, diffed and rebuilt
 (``onedoor triage-train``), and nothing is downloaded.
 
 How it is used is policy (the ``learned:`` section of ``policy.yaml``), never the model's own
@@ -30,7 +32,8 @@ choice:
 - floors (language, records) apply after all of this.
 
 Without the sentence model (lexicon mode) the layer is off and the rules decide alone.
-Training needs scikit-learn (the ``ml`` extra); using a trained model needs only numpy.
+Training needs scikit-learn and PyTorch (the ``ml`` extra); using a trained model needs numpy and
+ONNX Runtime.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from onedoor.triage import semantic
+from onedoor.triage import tuned as tuned_reader
 from onedoor.triage.policy import (
     DEFAULT_POLICY_PATH,
     GRADES,
@@ -61,7 +65,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_MODEL = Path(__file__).with_name("learned_model.json")
 FEATURES = "minilm-windows+sentence-mean+rules/v3"
 MAX_SENTENCES = 48  # sentences averaged for the second vector (long emails: the first 48)
-MODEL_FORMAT = 2
+MODEL_FORMAT = 3  # 3: the grade classifier may be a tuned reader (onedoor.triage.tuned)
 # The rules' reading is one part of the features, scaled so it neither swamps nor vanishes
 # beside the two unit vectors (chosen by cross-validation with 0.5 and 1.0: 0.5 was better).
 RULES_SCALE = 0.5
@@ -172,6 +176,9 @@ class LearnedModel:
     vulnerability_bias: Any
     card: Mapping[str, Any]  # training files, counts, settings, cross-validated scores
     rule_ids: tuple[str, ...] = ()  # the indicators and grade rules that are features, in order
+    # With a tuned reader, the grade classifier reads its vector and the rules' reading (not the
+    # untuned vectors): grade_weights are then (classes x DIMENSIONS + rules' reading).
+    tuned: tuned_reader.TunedReader | None = None
 
     @functools.cached_property
     def arrays(self) -> tuple[Any, Any, Any, Any]:
@@ -236,8 +243,16 @@ def _parse_model(path: str) -> LearnedModel:
         rule_ids = tuple(str(r) for r in raw["rules"])
         grade_weights = _matrix(raw["grade"]["weights"], len(grades), None, f"{path}: grade weights")
         width = len(grade_weights[0])
-        if width != feature_width(rule_ids):
-            raise ModelError(f"{path}: {width} weights per class, but its features need {feature_width(rule_ids)}")
+        layers = None
+        if raw["grade"].get("tuned"):
+            reader = raw["grade"]["tuned"]
+            try:
+                layers = tuned_reader.load(Path(path).parent / reader["file"], reader["sha256"])
+            except tuned_reader.ReaderError as error:
+                raise ModelError(str(error)) from error
+        needed = tuned_width(rule_ids) if layers else feature_width(rule_ids)
+        if width != needed:
+            raise ModelError(f"{path}: {width} weights per class, but its features need {needed}")
         return LearnedModel(
             version=str(raw["version"]),
             features=raw["features"],
@@ -249,6 +264,7 @@ def _parse_model(path: str) -> LearnedModel:
             vulnerability_bias=_matrix([raw["vulnerability"]["bias"]], 1, len(vulns), f"{path}: vulnerability bias")[0],
             card=raw.get("card") or {},
             rule_ids=rule_ids,
+            tuned=layers,
         )
     except ModelError:
         raise
@@ -311,6 +327,19 @@ def feature_width(rule_ids: Sequence[str]) -> int:
     return 2 * semantic.DIMENSIONS + len(GRADES) + len(rule_ids) + len(THRIVE_FACTORS) + len(VULNERABILITIES) + 1
 
 
+def tuned_width(rule_ids: Sequence[str]) -> int:
+    """The width of what a tuned reader's grade classifier reads: its vector and the rules' reading."""
+    return feature_width(rule_ids) - MEANING_WIDTH + semantic.DIMENSIONS
+
+
+def tuned_inputs(vectors: Any, features: Any) -> Any:
+    """What a tuned reader's grade classifier reads: its vectors (one row per contact) and the
+    rules' reading from the feature rows, weighted as the reader was trained."""
+    import numpy as np
+
+    return np.concatenate([vectors, grade_inputs(features)[:, MEANING_WIDTH:] * tuned_reader.RULES_WEIGHT], axis=1)
+
+
 def rule_features(reading: RulesReading, rule_ids: Sequence[str]) -> Any:
     """The rules' reading as numbers: the grade (one of four), each known indicator (fired or
     not), the THRIVE scores (capped at 10, as tenths), each vulnerability, the language flag and,
@@ -328,14 +357,18 @@ def rule_features(reading: RulesReading, rule_ids: Sequence[str]) -> Any:
     return np.asarray(values, dtype=np.float32) * RULES_SCALE
 
 
-def vectors(texts: Sequence[ContactText], readings: Sequence[RulesReading], rule_ids: Sequence[str]) -> Any | None:
+def vectors(
+    texts: Sequence[ContactText], readings: Sequence[RulesReading], rule_ids: Sequence[str], middles: list[Any] | None = None,
+) -> Any | None:
     """The feature vectors of contacts (numpy, one row each), or None without the model.
 
     Each row is [whole-message vector, mean of its sentences' vectors, the rules' reading] (the
     grade classifier reads all but the lexicon's own categories, ``grade_inputs``; the
     vulnerability classifiers the two vectors and those categories, ``vulnerability_inputs``). The
     whole message is embedded in windows of sentences (``semantic.windows``: one for all but long
-    messages), weighted by their words; each vector is unit length.
+    messages), weighted by their words; each vector is unit length. With a list as `middles`, each
+    contact's windows' middle token states and words are appended to it (a tuned reader trains on
+    them), from the same model call.
     """
     encoder = semantic.get_encoder()
     if encoder is None:
@@ -345,7 +378,11 @@ def vectors(texts: Sequence[ContactText], readings: Sequence[RulesReading], rule
     out = []
     for contact, reading in zip(texts, readings, strict=True):
         pack = contact.pack()
-        out.append(_features(contact, reading, rule_ids, dict(zip(pack, encoder.embed(pack), strict=True))))
+        windows = semantic.windows(contact.sentences)
+        rows, states = encoder.embed_with_states(pack, windows if middles is not None else ())
+        out.append(_features(contact, reading, rule_ids, dict(zip(pack, rows, strict=True))))
+        if middles is not None:
+            middles.append((tuple(states[w] for w in windows), tuple(len(w.split()) for w in windows)))
     return np.asarray(out, dtype=np.float32)
 
 
@@ -382,24 +419,35 @@ def _unit(vector: Any) -> Any:
 
 def predict(
     text: ContactText, reading: RulesReading, model: LearnedModel, embedded: Mapping[str, Any] | None = None,
+    middles: Mapping[str, Any] | None = None,
 ) -> Prediction | None:
     """What reviewers graded contacts like this one; None without the sentence model.
     `embedded`: the contact's texts already embedded together (``ContactText.pack``), when the
-    caller has them, as the engine does."""
-    if embedded is not None:
-        import numpy as np
+    caller has them, as the engine does; `middles`: the middle token states of its windows, from
+    the same call (``semantic.Encoder.embed_with_states``), which a model with a tuned reader needs."""
+    import numpy as np
 
-        features = np.asarray([_features(text, reading, model.rule_ids, embedded)], dtype=np.float32)
-    else:
-        features = vectors([text], [reading], model.rule_ids)
-    if features is None:
-        return None
-    grade, vuln = _probabilities(features, model)
+    if embedded is None or (model.tuned is not None and middles is None):
+        encoder = semantic.get_encoder()
+        if encoder is None:
+            return None
+        pack = text.pack()
+        rows, middles = encoder.embed_with_states(pack, semantic.windows(text.sentences) if model.tuned else ())
+        embedded = dict(zip(pack, rows, strict=True))
+    features = np.asarray([_features(text, reading, model.rule_ids, embedded)], dtype=np.float32)
+    tuned = None if model.tuned is None else np.asarray([tuned_vector(text, model.tuned, middles or {})])
+    grade, vuln = _probabilities(features, model, tuned)
     return Prediction(
         model_version=model.version,
         grade_probabilities={g: round(float(p), 4) for g, p in zip(model.grades, grade[0], strict=True)},
         vulnerability_probabilities={v: round(float(p), 4) for v, p in zip(model.vulnerabilities, vuln[0], strict=True)},
     )
+
+
+def tuned_vector(text: ContactText, layers: tuned_reader.TunedReader, middles: Mapping[str, Any]) -> Any:
+    """The tuned reader's vector of a contact: its windows read on from their middle states."""
+    windows = semantic.windows(text.sentences)
+    return layers.pooled([middles[w] for w in windows], [len(w.split()) for w in windows])
 
 
 def model_for(policy: Policy) -> LearnedModel | None:
@@ -409,10 +457,14 @@ def model_for(policy: Policy) -> LearnedModel | None:
     if not config.enabled or switched_off():
         return None
     try:
-        return load_model(str(config.model))
+        model = load_model(str(config.model))
     except ModelError as error:
         _warn_once(str(error))
         return None
+    if model.tuned is not None and not model.tuned.runnable:
+        _warn_once(f"{config.model}: its tuned reader needs onnxruntime: run `make install ML=1`")
+        return None
+    return model
 
 
 def switched_off() -> bool:
@@ -446,21 +498,34 @@ def read_labelled(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
     return records
 
 
-def fit(features: Any, records: Sequence[Mapping[str, Any]], c: float) -> dict[str, Any]:
-    """Fit the grade and vulnerability classifiers on `features` (``training_features``)."""
+def fit(features: Any, records: Sequence[Mapping[str, Any]], c: float, middles: Sequence[Any] | None = None) -> dict[str, Any]:
+    """Fit the grade and vulnerability classifiers on `features` (``training_features``); with
+    `middles` (the same contacts' windows' middle states and words, see ``vectors``) the grade
+    classifier is a tuned reader, fine-tuned on them (``onedoor.triage.tuned``)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     y = np.array([GRADES.index(r["expected"]["grade"]) for r in records])
-    grade_model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(grade_inputs(features), y)
-    # sklearn orders classes by label; ours are GRADES indices present in the data.
-    classes = [GRADES[i] for i in grade_model.classes_]
-    if classes != list(GRADES):
-        raise ValueError(f"the training data must contain every grade; it has {classes}")
+    present = sorted(set(y.tolist()))
+    if present != list(range(len(GRADES))):
+        raise ValueError(f"the training data must contain every grade; it has {[GRADES[i] for i in present]}")
+    targets = np.array([[v in (r["expected"].get("vulnerabilities") or ()) for v in VULNERABILITIES] for r in records], dtype=int)
+    if middles is None:
+        grade_model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(grade_inputs(features), y)
+        grade = {"classes": list(GRADES), "weights": grade_model.coef_, "bias": grade_model.intercept_}
+    else:
+        examples = [
+            tuned_reader.Example(middles=states, words=words, rules=row[MEANING_WIDTH:], lexicon=lexicon, grade=label,
+                                 vulnerabilities=target)
+            for (states, words), row, lexicon, label, target in zip(
+                middles, grade_inputs(features), features[:, -len(VULNERABILITIES):], y, targets, strict=True)
+        ]
+        layers, weights, bias = tuned_reader.fine_tune(examples, grades=len(GRADES))
+        grade = {"classes": list(GRADES), "weights": weights, "bias": bias, "layers": layers}
     vuln_weights, vuln_bias, vuln_classes = [], [], []
     meaning = vulnerability_inputs(features)
-    for category in VULNERABILITIES:
-        target = np.array([category in (r["expected"].get("vulnerabilities") or ()) for r in records], dtype=int)
+    for number, category in enumerate(VULNERABILITIES):
+        target = targets[:, number]
         if target.sum() < 3:
             continue  # too few examples to learn from
         model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(meaning, target)
@@ -468,7 +533,7 @@ def fit(features: Any, records: Sequence[Mapping[str, Any]], c: float) -> dict[s
         vuln_weights.append(model.coef_[0])
         vuln_bias.append(model.intercept_[0])
     return {
-        "grade": {"classes": classes, "weights": grade_model.coef_, "bias": grade_model.intercept_},
+        "grade": grade,
         "vulnerability": {"classes": vuln_classes, "weights": np.array(vuln_weights), "bias": np.array(vuln_bias)},
     }
 
@@ -480,14 +545,26 @@ def _as_model(fitted: Mapping[str, Any], version: str, rule_ids: Sequence[str]) 
         vulnerabilities=tuple(fitted["vulnerability"]["classes"]),
         vulnerability_weights=fitted["vulnerability"]["weights"], vulnerability_bias=fitted["vulnerability"]["bias"],
         card={}, rule_ids=tuple(rule_ids),
+        tuned=None if fitted["grade"].get("layers") is None else tuned_reader.reader_for(fitted["grade"]["layers"]),
     )
 
 
-def _probabilities(features: Any, model: LearnedModel) -> tuple[Any, Any]:
+def tuned_vectors(layers: tuned_reader.TunedReader | None, middles: Sequence[Any]) -> Any:
+    """The tuned reader's vectors of contacts from their windows' middle states and words (as
+    ``vectors`` collects them); None without a tuned reader."""
+    import numpy as np
+
+    return None if layers is None else np.asarray([layers.pooled(states, words) for states, words in middles])
+
+
+def _probabilities(features: Any, model: LearnedModel, tuned: Any = None) -> tuple[Any, Any]:
+    """Grade and vulnerability probabilities of feature rows (`tuned`: the tuned reader's vectors
+    of the same contacts, when the model has one)."""
     import numpy as np
 
     grade_weights, grade_bias, vulnerability_weights, vulnerability_bias = model.arrays
-    logits = grade_inputs(features) @ grade_weights.T + grade_bias
+    inputs = grade_inputs(features) if model.tuned is None else tuned_inputs(tuned, features)
+    logits = inputs @ grade_weights.T + grade_bias
     logits = logits - logits.max(axis=1, keepdims=True)
     grade = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     vuln = 1.0 / (1.0 + np.exp(-(vulnerability_inputs(features) @ vulnerability_weights.T + vulnerability_bias)))
@@ -496,11 +573,12 @@ def _probabilities(features: Any, model: LearnedModel) -> tuple[Any, Any]:
 
 def cross_validate(
     features: Any, records: Sequence[Mapping[str, Any]], *, c: float, immediate_threshold: float,
-    vulnerability_threshold: float, rule_ids: Sequence[str] = (),
+    vulnerability_threshold: float, rule_ids: Sequence[str] = (), middles: Sequence[Any] | None = None,
 ) -> dict[str, Any]:
     """Leave-one-file-out: train on every other file, score the file left out (the model alone,
     without the rules). Files written by different people make this an honest estimate of how
-    the model does on contacts written by someone new."""
+    the model does on contacts written by someone new. With `middles` each fold's grade
+    classifier is a tuned reader, as the model's is."""
     import numpy as np
 
     files = sorted({r["_file"] for r in records})
@@ -509,10 +587,12 @@ def cross_validate(
         train = [i for i, r in enumerate(records) if r["_file"] != name]
         test = [i for i, r in enumerate(records) if r["_file"] == name]
         try:
-            model = _as_model(fit(features[train], [records[i] for i in train], c), "cv", rule_ids)
+            model = _as_model(fit(features[train], [records[i] for i in train], c,
+                                  None if middles is None else [middles[i] for i in train]), "cv", rule_ids)
         except ValueError:
             continue
-        grade_p, vuln_p = _probabilities(features[test], model)
+        held = None if middles is None else tuned_vectors(model.tuned, [middles[i] for i in test])
+        grade_p, vuln_p = _probabilities(features[test], model, held)
         predicted = [
             "immediate" if g[model.grades.index("immediate")] >= immediate_threshold else model.grades[int(np.argmax(g))]
             for g in grade_p
@@ -534,20 +614,24 @@ def cross_validate(
 
 
 def missing_training_tools(what: str = "training") -> str | None:
-    """Why `what` (training, cross-validation) cannot run here, or None when the sentence model
-    and scikit-learn are both installed."""
+    """Why `what` (training, cross-validation) cannot run here, or None when the sentence model,
+    scikit-learn, and PyTorch with transformers (to fine-tune a tuned reader) are installed."""
     if semantic.get_encoder() is None:
         return f"{what} needs the sentence model and scikit-learn: run `make install ML=1`"
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        return f"{what} needs scikit-learn: run `make install ML=1`"
+    for module, name in (("sklearn", "scikit-learn"), ("torch", "PyTorch"), ("transformers", "transformers")):
+        try:
+            __import__(module)
+        except ImportError:
+            return f"{what} needs {name}: run `make install ML=1`"
     return None
 
 
-def training_features(records: Sequence[Mapping[str, Any]], policy: Policy) -> tuple[Any, list[str]]:
+def training_features(
+    records: Sequence[Mapping[str, Any]], policy: Policy, middles: list[Any] | None = None,
+) -> tuple[Any, list[str]]:
     """The feature rows of labelled records and the indicators used as features (those the
-    rules found in at least MIN_RULE_COUNT of them: chosen from the words, never the labels)."""
+    rules found in at least MIN_RULE_COUNT of them: chosen from the words, never the labels).
+    With a list as `middles`, what a tuned reader trains on is appended to it (see ``vectors``)."""
     from onedoor.triage import engine  # it imports this module
 
     read = [engine.rules_reading(text=r["text"], channel=r["channel"], answers=r.get("answers"), policy=policy) for r in records]
@@ -556,14 +640,18 @@ def training_features(records: Sequence[Mapping[str, Any]], policy: Policy) -> t
         for rule in reading.rule_ids:
             counts[rule] = counts.get(rule, 0) + 1
     rule_ids = sorted(r for r, n in counts.items() if n >= MIN_RULE_COUNT)
-    features = vectors([t for t, _ in read], [r for _, r in read], rule_ids)
+    features = vectors([t for t, _ in read], [r for _, r in read], rule_ids, middles)
     if features is None:
         raise RuntimeError("training needs the sentence model: install it with `make install ML=1`")
     return features, rule_ids
 
 
-def as_json(fitted: Mapping[str, Any], *, version: str, rule_ids: Sequence[str], card: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """A fitted model as the JSON mapping ``load_model`` reads."""
+def as_json(
+    fitted: Mapping[str, Any], *, version: str, rule_ids: Sequence[str], card: Mapping[str, Any] | None = None,
+    layers_file: tuple[str, str] | None = None,
+) -> dict[str, Any]:
+    """A fitted model as the JSON mapping ``load_model`` reads (`layers_file`: the name and
+    SHA-256 of the file its tuned reader's layers were saved in, ``write_model``)."""
 
     def rounded(array: Any) -> Any:
         return [[round(float(x), 6) for x in row] for row in array] if array.ndim == 2 else [round(float(x), 6) for x in array]
@@ -574,7 +662,8 @@ def as_json(fitted: Mapping[str, Any], *, version: str, rule_ids: Sequence[str],
         "features": FEATURES,
         "rules": list(rule_ids),
         "grade": {"classes": fitted["grade"]["classes"], "weights": rounded(fitted["grade"]["weights"]),
-                  "bias": rounded(fitted["grade"]["bias"])},
+                  "bias": rounded(fitted["grade"]["bias"]),
+                  **({"tuned": {"file": layers_file[0], "sha256": layers_file[1]}} if layers_file else {})},
         "vulnerability": {"classes": fitted["vulnerability"]["classes"],
                           "weights": rounded(fitted["vulnerability"]["weights"]),
                           "bias": rounded(fitted["vulnerability"]["bias"])},
@@ -582,17 +671,37 @@ def as_json(fitted: Mapping[str, Any], *, version: str, rule_ids: Sequence[str],
     }
 
 
-def train(
-    paths: Sequence[str | Path], *, version: str, c: float = 2.0, immediate_threshold: float = 0.15,
-    vulnerability_threshold: float = 0.7, cross_validation: bool = True, records: list[dict[str, Any]] | None = None,
+def write_model(
+    fitted: Mapping[str, Any], path: str | Path, *, version: str, rule_ids: Sequence[str],
+    card: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Train on labelled files (`records`: what ``read_labelled(paths)`` already returned);
-    returns the model as a JSON-ready mapping (with its card)."""
+    """Write a fitted model to `path` (JSON) and its tuned reader's layers, if it has one, beside
+    it (the same name, ``.onnx``); returns the JSON mapping."""
+    path = Path(path)
+    layers_file = None
+    if fitted["grade"].get("layers") is not None:
+        layers_path = path.with_suffix(".onnx")
+        layers_file = (layers_path.name, tuned_reader.save(fitted["grade"]["layers"], layers_path))
+    model = as_json(fitted, version=version, rule_ids=rule_ids, card=card, layers_file=layers_file)
+    path.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    forget_models()
+    return model
+
+
+def train(
+    paths: Sequence[str | Path], *, version: str, out: str | Path, c: float = 2.0, immediate_threshold: float = 0.15,
+    vulnerability_threshold: float = 0.7, cross_validation: bool = True, records: list[dict[str, Any]] | None = None,
+    tune: bool = True,
+) -> dict[str, Any]:
+    """Train on labelled files (`records`: what ``read_labelled(paths)`` already returned) and
+    write the model to `out` (``write_model``); returns its JSON mapping (with its card). With
+    `tune` the grade classifier is a tuned reader (``onedoor.triage.tuned``; minutes, not seconds)."""
     records = read_labelled(paths) if records is None else records
     if not records:
         raise ValueError("no labelled contacts to train on")
-    features, rule_ids = training_features(records, load_policy())
-    fitted = fit(features, records, c)
+    middles: list[Any] | None = [] if tune else None
+    features, rule_ids = training_features(records, load_policy(), middles)
+    fitted = fit(features, records, c, middles)
     card: dict[str, Any] = {
         "trained_on": [
             {"file": Path(p).name, "sha256": file_digest(p), "contacts": sum(r["_file"] == Path(p).name for r in records)}
@@ -602,15 +711,18 @@ def train(
         "grades": {g: sum(r["expected"]["grade"] == g for r in records) for g in GRADES},
         "settings": {"C": c, "class_weight": "balanced", "immediate_threshold": immediate_threshold,
                      "vulnerability_threshold": vulnerability_threshold, "rules_scale": RULES_SCALE,
-                     "min_rule_count": MIN_RULE_COUNT},
+                     "min_rule_count": MIN_RULE_COUNT,
+                     "grade_classifier": "tuned reader" if tune else "logistic regression",
+                     **({"tuned": {"layers": tuned_reader.LAYERS, "epochs": tuned_reader.EPOCHS,
+                                   "layer_rate": tuned_reader.LAYER_RATE, "head_rate": tuned_reader.HEAD_RATE,
+                                   "rules_weight": tuned_reader.RULES_WEIGHT, "seed": tuned_reader.SEED}} if tune else {})},
     }
     if cross_validation:
         card["leave_one_file_out"] = cross_validate(
             features, records, c=c, immediate_threshold=immediate_threshold,
-            vulnerability_threshold=vulnerability_threshold, rule_ids=rule_ids,
+            vulnerability_threshold=vulnerability_threshold, rule_ids=rule_ids, middles=middles,
         )
-
-    return as_json(fitted, version=version, rule_ids=rule_ids, card=card)
+    return write_model(fitted, out, version=version, rule_ids=rule_ids, card=card)
 
 
 def describe_probability(p: float) -> str:

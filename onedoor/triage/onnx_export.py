@@ -27,13 +27,18 @@ logger = logging.getLogger(__name__)
 
 ENV_CACHE = "ONEDOOR_TRIAGE_CACHE"
 # Bump when the export or quantisation changes, so old files are not reused.
-FORMAT = "2"
+FORMAT = "3"
 # Several texts run as one sequence: each token attends only to the tokens of its own text
 # (segment_ids), and positions restart at each text, so a text reads as if it were alone.
 INPUTS = ("input_ids", "position_ids", "segment_ids")
+OUTPUTS = ("token_states", "middle_states")
 # Texts are packed into sequences of at most this many tokens (attention is computed over the
 # whole sequence and masked, so longer packs waste work).
 PACK_TOKENS = 256
+# The export has a second output: the token states after this many of the model's six layers,
+# which the learned layer's tuned reader (``onedoor.triage.tuned``) carries on from with its own,
+# fine-tuned copies of the layers after it. Computing them costs nothing extra.
+MIDDLE_LAYER = 4
 
 
 def cache_dir() -> Path:
@@ -121,18 +126,21 @@ def export(model_dir: Path, out: Path) -> None:
             mask = (~same).to(torch.float32)[:, None, :, :] * torch.finfo(torch.float32).min
             states = self.inner.embeddings(input_ids=input_ids, token_type_ids=torch.zeros_like(input_ids),
                                            position_ids=position_ids)
-            for layer in self.inner.encoder.layer:
+            middle = states
+            for number, layer in enumerate(self.inner.encoder.layer, 1):
                 states = layer(states, attention_mask=mask)
                 if isinstance(states, tuple):  # older transformers return (states, ...)
                     states = states[0]
-            return states
+                if number == MIDDLE_LAYER:
+                    middle = states
+            return states, middle
 
     example = (torch.ones(1, 8, dtype=torch.long), torch.arange(8)[None], torch.zeros(1, 8, dtype=torch.long))
-    axes = {name: {1: "tokens"} for name in (*INPUTS, "token_states")}
+    axes = {name: {1: "tokens"} for name in (*INPUTS, *OUTPUTS)}
     with warnings.catch_warnings(), torch.inference_mode():
         warnings.simplefilter("ignore")
         torch.onnx.export(PackedTokenStates(model).eval(), example, str(out), input_names=list(INPUTS),
-                          output_names=["token_states"], dynamic_axes=axes, opset_version=17, dynamo=False)
+                          output_names=list(OUTPUTS), dynamic_axes=axes, opset_version=17, dynamo=False)
     logger.info("triage sentence model exported to ONNX in %.1f s", time.perf_counter() - started)
 
 
@@ -144,9 +152,10 @@ def quantise(source: Path, out: Path) -> None:
     quantize_dynamic(str(source), str(out), weight_type=QuantType.QInt8, per_channel=True)
 
 
-def encode(session: Any, tokenizer: Any, texts: list[str]) -> Any:
+def encode(session: Any, tokenizer: Any, texts: list[str], middle_for: frozenset[str] = frozenset()) -> Any:
     """Unit mean-pooled embeddings of `texts`, one row each (as sentence-transformers computes
-    them), the texts packed into as few runs as PACK_TOKENS allows.
+    them), the texts packed into as few runs as PACK_TOKENS allows, and ``{text: its token
+    states after MIDDLE_LAYER}`` for those of the texts in `middle_for`.
 
     A run has a fixed cost of about as much as a 15-word sentence, so packing a contact's
     sentences into one run instead of one run each saves about a third of the model's time. Each
@@ -161,6 +170,8 @@ def encode(session: Any, tokenizer: Any, texts: list[str]) -> Any:
     from onedoor.triage.semantic import DIMENSIONS
 
     out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+    middles: dict[str, Any] = {}
+    outputs = list(OUTPUTS) if middle_for else [OUTPUTS[0]]
     encodings = [e.ids for e in tokenizer.encode_batch(texts)]
     start = 0
     while start < len(encodings):
@@ -174,11 +185,14 @@ def encode(session: Any, tokenizer: Any, texts: list[str]) -> Any:
             "position_ids": np.asarray([[p for ids in pack for p in range(len(ids))]], dtype=np.int64),
             "segment_ids": np.asarray([[k for k, ids in enumerate(pack) for _ in ids]], dtype=np.int64),
         }
-        states = session.run(None, feed)[0][0]
+        ran = session.run(outputs, feed)
+        states = ran[0][0]
         offset = 0
         for row, ids in enumerate(pack, start=start):
             pooled = states[offset : offset + len(ids)].mean(axis=0)
             out[row] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+            if texts[row] in middle_for:
+                middles[texts[row]] = ran[1][0][offset : offset + len(ids)].copy()
             offset += len(ids)
         start = end
-    return out
+    return out, middles

@@ -180,10 +180,11 @@ class Encoder:
     """The sentence model, loaded once; embeddings are L2-normalised float32 numpy rows.
 
     `encode` is the backend (ONNX Runtime or PyTorch, see ``get_encoder``): a function from a
-    list of texts to their unit embeddings, one row each.
+    list of texts (and those of them whose middle token states are wanted) to their unit
+    embeddings, one row each, and ``{text: middle token states}``.
     """
 
-    def __init__(self, encode: Callable[[list[str]], Any], *, backend: str, load_seconds: float, threads: int) -> None:
+    def __init__(self, encode: Callable[[list[str], frozenset[str]], tuple[Any, dict[str, Any]]], *, backend: str, load_seconds: float, threads: int) -> None:
         self._encode = encode
         self.backend = backend  # e.g. "onnx-int8", "torch-bfloat16"
         self.load_seconds = load_seconds
@@ -200,22 +201,30 @@ class Encoder:
         calls, never single texts: the same texts in the same order always get the same
         vectors, whatever was embedded before.
         """
+        return self.embed_with_states(texts)[0]
+
+    def embed_with_states(self, texts: Sequence[str], middle_for: Iterable[str] = ()) -> tuple[Any, dict[str, Any]]:
+        """``embed(texts)`` and, for the texts in `middle_for` (some of `texts`), their token
+        states after the model's first ``onnx_export.MIDDLE_LAYER`` layers (what the learned
+        layer's tuned reader carries on from). Asking for states never changes the vectors."""
         import numpy as np
 
         unique = tuple(dict.fromkeys(texts))
+        wanted = frozenset(middle_for) & frozenset(unique)
         if not unique:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+            return np.zeros((0, DIMENSIONS), dtype=np.float32), {}
         with self._lock:
-            rows = self._cache.get(unique)
-            if rows is None:
-                rows = self._encode(list(unique))
-                self._cache[unique] = rows
+            cached = self._cache.get(unique)
+            if cached is None or not wanted <= cached[1].keys():
+                cached = self._encode(list(unique), wanted)
+                self._cache[unique] = cached
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
             else:
                 self._cache.move_to_end(unique)
+        rows, middles = cached
         index = {text: i for i, text in enumerate(unique)}
-        return rows[[index[t] for t in texts]]
+        return rows[[index[t] for t in texts]], {t: middles[t] for t in wanted}
 
     def description_matrix(self, descriptions: Descriptions) -> Any:
         """The descriptions' vectors, each embedded alone (as the thresholds were set)."""
@@ -224,7 +233,7 @@ class Encoder:
         key = f"{descriptions.version}:{hash(descriptions.texts)}"
         with self._lock:
             if key not in self._descriptions:
-                self._descriptions[key] = np.concatenate([self._encode([text]) for text in descriptions.texts])
+                self._descriptions[key] = np.concatenate([self._encode([text], frozenset())[0] for text in descriptions.texts])
             return self._descriptions[key]
 
 
@@ -286,6 +295,8 @@ def _load_torch(model_dir: Path, threads: int) -> tuple[Callable[[list[str]], An
     import torch
     from sentence_transformers import SentenceTransformer
 
+    from onedoor.triage import onnx_export
+
     _quiet_transformers()
     torch.set_num_threads(threads)
     model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
@@ -296,14 +307,19 @@ def _load_torch(model_dir: Path, threads: int) -> tuple[Callable[[list[str]], An
         dtype = "bfloat16"
     model.max_seq_length = min(model.max_seq_length or 256, MAX_TOKENS)
 
-    def encode(texts: list[str]) -> Any:
+    def encode(texts: list[str], middle_for: frozenset[str] = frozenset()) -> tuple[Any, dict[str, Any]]:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # shortest first: less padding
         with torch.inference_mode():
             rows = model.encode([texts[i] for i in order], batch_size=64, convert_to_tensor=True,
                                 normalize_embeddings=True, show_progress_bar=False).float().cpu().numpy()
+            middles = {}
+            for text in middle_for:  # each alone, as the ONNX backend's packing amounts to
+                tokens = model.tokenize([text])
+                hidden = model[0].auto_model(**tokens, output_hidden_states=True).hidden_states
+                middles[text] = hidden[onnx_export.MIDDLE_LAYER][0].float().cpu().numpy()
         out = rows.copy()
         out[order] = rows
-        return out
+        return out, middles
 
     return encode, f"torch-{dtype}"
 

@@ -143,7 +143,7 @@ def test_the_error_summary_takes_focus_and_links_to_the_field(page):
 
 def test_saying_someone_is_in_danger_shows_call_999_now(page):
     page.goto("/report/what-happened/")
-    page.get_by_label("What happened?").fill("A man outside my flat keeps shouting at people walking past.")
+    page.get_by_label("What happened?").fill("A group of lads are drinking and playing loud music in the park across from my flat.")
     _continue(page)
     page.get_by_label("It is happening now").check()
     _continue(page)

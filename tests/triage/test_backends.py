@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -65,10 +66,24 @@ def test_packed_texts_read_as_if_each_were_alone(fresh_encoder, monkeypatch):
     pytest.importorskip("onnxruntime")
     monkeypatch.setenv(semantic.ENV_DTYPE, "float32")
     encoder = fresh_encoder("onnx")
-    together = encoder._encode(SENTENCES)
-    alone = [encoder._encode([s])[0] for s in SENTENCES]
-    for row, single in zip(together, alone, strict=True):
-        assert float(row @ single) > 0.99999
+    together, middles = encoder._encode(SENTENCES, frozenset(SENTENCES))
+    alone = [encoder._encode([s], frozenset([s])) for s in SENTENCES]
+    for sentence, row, (single, single_middles) in zip(SENTENCES, together, alone, strict=True):
+        assert float(row @ single[0]) > 0.99999
+        # The middle token states the tuned reader reads are the same too.
+        assert np.abs(middles[sentence] - single_middles[sentence]).max() < 1e-3
+
+
+def test_both_backends_give_the_same_middle_states(fresh_encoder):
+    """The tuned reader reads the token states after the middle layer: ONNX Runtime (int8) and
+    PyTorch give nearly the same."""
+    pytest.importorskip("onnxruntime")
+    text = SENTENCES[0]
+    onnx = fresh_encoder("onnx").embed_with_states([text], [text])[1][text]
+    torch = fresh_encoder("torch").embed_with_states([text], [text])[1][text]
+    assert onnx.shape == torch.shape
+    cosines = (onnx * torch).sum(1) / np.linalg.norm(onnx, axis=1) / np.linalg.norm(torch, axis=1)
+    assert cosines.min() > 0.95
 
 
 def test_a_contact_gets_the_same_vectors_whatever_was_embedded_before(fresh_encoder):

@@ -2,6 +2,7 @@
 grade, that the rules' emergencies always stand, and training."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ def test_the_bundled_policy_names_the_bundled_model_and_it_loads():
     for entry in card["trained_on"]:
         assert learned.file_digest(DATA / entry["file"]) == entry["sha256"], f"{entry['file']} changed: retrain"
     # The held-out set is never trained on.
-    assert not {"heldout_b.jsonl", "heldout_c.jsonl", "heldout_d.jsonl", "heldout_e.jsonl"} & {e["file"] for e in card["trained_on"]}
+    assert not {"heldout_b.jsonl", "heldout_c.jsonl", "heldout_d.jsonl", "heldout_e.jsonl", "heldout_f.jsonl"} & {e["file"] for e in card["trained_on"]}
 
 
 @pytest.mark.parametrize(
@@ -142,15 +143,18 @@ def test_off_switch(monkeypatch):
 def test_training_writes_a_model_with_its_card(tmp_path):
     pytest.importorskip("sklearn")
     files = [DATA / "dev_c.jsonl", DATA / "dev_shared.jsonl"]
-    model = learned.train(files, version="test-1", cross_validation=True)
     path = tmp_path / "model.json"
-    path.write_text(json.dumps(model))
+    model = learned.train(files, version="test-1", cross_validation=True, out=path)
+    assert json.loads(path.read_text()) == model
     loaded = learned.load_model(str(path))
+    # The grade classifier is a tuned reader, its layers beside the model, named with their hash.
+    assert model["grade"]["tuned"] == {"file": "model.onnx", "sha256": learned.file_digest(tmp_path / "model.onnx")}
+    assert loaded.tuned is not None and model["card"]["settings"]["grade_classifier"] == "tuned reader"
     assert loaded.version == "test-1"
     assert [e["file"] for e in model["card"]["trained_on"]] == ["dev_c.jsonl", "dev_shared.jsonl"]
     assert model["card"]["contacts"] == 70
     assert set(model["card"]["leave_one_file_out"]) == {"dev_c.jsonl", "dev_shared.jsonl"}
-    assert loaded.rule_ids and len(loaded.grade_weights[0]) == learned.feature_width(loaded.rule_ids)
+    assert loaded.rule_ids and len(loaded.grade_weights[0]) == learned.tuned_width(loaded.rule_ids)
     text, reading = engine.rules_reading(text="someone has just stolen my bike", channel="web")
     assert text.sentences == ("someone has just stolen my bike",) and reading.grade in GRADES
     prediction = learned.predict(text, reading, loaded)
@@ -162,6 +166,7 @@ def test_a_model_for_other_features_is_refused(tmp_path):
     model["rules"] = model["rules"][:-1]  # one feature fewer than its weights
     path = tmp_path / "model.json"
     path.write_text(json.dumps(model))
+    shutil.copy(learned.DEFAULT_MODEL.with_suffix(".onnx"), tmp_path / model["grade"]["tuned"]["file"])
     with pytest.raises(learned.ModelError, match="features need"):
         learned.load_model(str(path))
 

@@ -3,6 +3,7 @@
 classifiers are set by hand, so each test knows what the model says."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,7 @@ def _policy(tmp_path: Path, *, says: dict[str, float], **learned_settings) -> ob
     model["vulnerability"]["weights"] = [[0.0] * width for _ in classes]
     model["vulnerability"]["bias"] = [_logit(says.get(c, 0.002)) for c in classes]
     (tmp_path / "model.json").write_text(json.dumps(model))
+    shutil.copy(learned.DEFAULT_MODEL.with_suffix(".onnx"), tmp_path / model["grade"]["tuned"]["file"])  # its tuned layers
     source = Path(load_policy().source)
     raw = dict(read_policy_file(str(source)))
     raw["semantic"] = dict(raw["semantic"], descriptions=str(source.parent / raw["semantic"]["descriptions"]))
