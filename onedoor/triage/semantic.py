@@ -184,7 +184,10 @@ class Encoder:
     embeddings, one row each, and ``{text: middle token states}``.
     """
 
-    def __init__(self, encode: Callable[[list[str], frozenset[str]], tuple[Any, dict[str, Any]]], *, backend: str, load_seconds: float, threads: int) -> None:
+    def __init__(
+        self, encode: Callable[[list[str], frozenset[str]], tuple[Any, dict[str, Any]]], *, backend: str,
+        load_seconds: float, threads: int,
+    ) -> None:
         self._encode = encode
         self.backend = backend  # e.g. "onnx-int8", "torch-bfloat16"
         self.load_seconds = load_seconds
