@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 
-import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -64,6 +63,8 @@ def test_packed_texts_read_as_if_each_were_alone(fresh_encoder, monkeypatch):
     """Several texts run as one sequence, each attending only to itself with its own positions:
     in float32 that is the same arithmetic as running each alone."""
     pytest.importorskip("onnxruntime")
+    import numpy as np
+
     monkeypatch.setenv(semantic.ENV_DTYPE, "float32")
     encoder = fresh_encoder("onnx")
     together, middles = encoder._encode(SENTENCES, frozenset(SENTENCES))
@@ -78,6 +79,8 @@ def test_both_backends_give_the_same_middle_states(fresh_encoder):
     """The tuned reader reads the token states after the middle layer: ONNX Runtime (int8) and
     PyTorch give nearly the same."""
     pytest.importorskip("onnxruntime")
+    import numpy as np
+
     text = SENTENCES[0]
     onnx = fresh_encoder("onnx").embed_with_states([text], [text])[1][text]
     torch = fresh_encoder("torch").embed_with_states([text], [text])[1][text]

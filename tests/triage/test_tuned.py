@@ -7,12 +7,13 @@ import json
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from onedoor.triage import engine, learned, onnx_export, semantic, tuned
 from onedoor.triage.engine import assess
 from onedoor.triage.policy import load_policy
+
+np = pytest.importorskip("numpy", reason="the sentence model is not installed (make install ML=1)")
 
 DATA = Path(__file__).parent / "data"
 needs_model = pytest.mark.skipif(not semantic.semantic_available(), reason="sentence model not installed (make install ML=1)")
