@@ -9,7 +9,7 @@ of every fold are pooled into one report per setting. Files written by different
 this an honest estimate of a new writer, and it is how the policy's thresholds are chosen
 (docs/triage.md, "Retraining").
 
-Run it with ``onedoor triage-cv`` (needs the sentence model and scikit-learn).
+Run it with ``onedoor triage-cv`` (needs the sentence model, scikit-learn and PyTorch).
 """
 
 from __future__ import annotations

@@ -676,7 +676,7 @@ def _add_semantic(facts: Facts, sentences: list[Sentence], policy: Policy, raw_t
     # reads it, so the semantic layer's vectors never depend on the learned layer's settings.
     pack = facts.text.pack()
     tuned = facts.learned_model is not None and facts.learned_model.tuned is not None
-    rows, facts.middles = encoder.embed_with_states(pack, semantic.windows(facts.text.sentences) if tuned else ())
+    rows, facts.middles = encoder.embed_with_states(pack, facts.text.windows if tuned else ())
     facts.embedded = dict(zip(pack, rows, strict=True))
     facts.semantic_matches = semantic.find(texts, policy, lexicon=lexicon, vectors=facts.embedded)
     for match in facts.semantic_matches:

@@ -309,11 +309,15 @@ class ContactText:
     kept: tuple[str, ...]
     compared: tuple[str, ...] = ()
 
+    @functools.cached_property
+    def windows(self) -> tuple[str, ...]:
+        """The whole message in windows of whole sentences (``semantic.windows``), worked out once."""
+        return tuple(semantic.windows(self.sentences))
+
     def inputs(self) -> list[str]:
         """Every string ``vectors()`` embeds: the whole message's windows, then the sentences
         averaged (the windows again when none is kept)."""
-        windows = semantic.windows(self.sentences)
-        return [*windows, *(list(self.kept[:MAX_SENTENCES]) or windows)]
+        return [*self.windows, *(list(self.kept[:MAX_SENTENCES]) or self.windows)]
 
     def pack(self) -> list[str]:
         """Everything the sentence model reads for this contact, embedded together in one call
@@ -378,11 +382,10 @@ def vectors(
     out = []
     for contact, reading in zip(texts, readings, strict=True):
         pack = contact.pack()
-        windows = semantic.windows(contact.sentences)
-        rows, states = encoder.embed_with_states(pack, windows if middles is not None else ())
+        rows, states = encoder.embed_with_states(pack, contact.windows if middles is not None else ())
         out.append(_features(contact, reading, rule_ids, dict(zip(pack, rows, strict=True))))
         if middles is not None:
-            middles.append((tuple(states[w] for w in windows), tuple(len(w.split()) for w in windows)))
+            middles.append(window_states(contact, states))
     return np.asarray(out, dtype=np.float32)
 
 
@@ -390,7 +393,7 @@ def _features(contact: ContactText, reading: RulesReading, rule_ids: Sequence[st
     """One contact's feature row from its texts' embeddings (`rows`: text -> vector)."""
     import numpy as np
 
-    windows = semantic.windows(contact.sentences)
+    windows = contact.windows
     whole = np.sum([rows[w] * len(w.split()) for w in windows], axis=0)
     kept = list(contact.kept[:MAX_SENTENCES]) or windows
     mean = np.mean([rows[s] for s in kept], axis=0)
@@ -432,7 +435,7 @@ def predict(
         if encoder is None:
             return None
         pack = text.pack()
-        rows, middles = encoder.embed_with_states(pack, semantic.windows(text.sentences) if model.tuned else ())
+        rows, middles = encoder.embed_with_states(pack, text.windows if model.tuned else ())
         embedded = dict(zip(pack, rows, strict=True))
     features = np.asarray([_features(text, reading, model.rule_ids, embedded)], dtype=np.float32)
     tuned = None if model.tuned is None else np.asarray([tuned_vector(text, model.tuned, middles or {})])
@@ -444,10 +447,15 @@ def predict(
     )
 
 
+def window_states(text: ContactText, middles: Mapping[str, Any]) -> tuple[tuple[Any, ...], tuple[int, ...]]:
+    """What a tuned reader reads of a contact: its windows' middle token states (from `middles`,
+    window -> states) and their words."""
+    return tuple(middles[w] for w in text.windows), tuple(len(w.split()) for w in text.windows)
+
+
 def tuned_vector(text: ContactText, layers: tuned_reader.TunedReader, middles: Mapping[str, Any]) -> Any:
     """The tuned reader's vector of a contact: its windows read on from their middle states."""
-    windows = semantic.windows(text.sentences)
-    return layers.pooled([middles[w] for w in windows], [len(w.split()) for w in windows])
+    return layers.pooled(*window_states(text, middles))
 
 
 def model_for(policy: Policy) -> LearnedModel | None:

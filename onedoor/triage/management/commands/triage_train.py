@@ -2,7 +2,7 @@
 
 Train the triage engine's learned layer (onedoor.triage.learned) on labelled contacts and write
 the model (weights, training files with their SHA-256, settings and leave-one-file-out scores)
-as JSON, with its tuned reader's fine-tuned layers beside it (the same name, .npz). Needs the
+as JSON, with its tuned reader's fine-tuned layers beside it (the same name, .onnx). Needs the
 sentence model, scikit-learn and PyTorch (`make install ML=1`).
 """
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     help = (
         "Train the learned layer of the triage engine (grade and vulnerability classifiers over the "
         "sentence model) on labelled JSON Lines files, and write it as a JSON model file with its card "
-        "(and the tuned reader's layers beside it, .npz). "
+        "(and the tuned reader's layers beside it, .onnx). "
         "Each file should come from a different writer: the card scores each file with a model trained "
         "on the others."
     )
