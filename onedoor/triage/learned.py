@@ -3,11 +3,13 @@
 The rules in ``policy.yaml`` read the words they were written for; contacts written by other
 people say the same things in other words. This layer reads the *meaning* of a contact with the
 sentence model (``onedoor.triage.semantic``) and asks what grade and vulnerabilities reviewers
-gave contacts like it. The grade classifier is a tuned reader (``onedoor.triage.tuned``): the
-sentence model's last two layers fine-tuned on the labels, read with the rules' own reading of
-the words (their grade, the indicators that fired, the THRIVE scores and the vulnerabilities they
-found; see ``RulesReading``), so it learns when the rules' words can be trusted and when the
-meaning says more. The vulnerability classifiers are logistic regression over two sentence-model
+gave contacts like it. The grade classifier is two classifiers whose log-probabilities are
+averaged: a tuned reader (``onedoor.triage.tuned``: the sentence model's last two layers
+fine-tuned on the labels) and logistic regression over the untuned vectors. Each reads the
+meaning with the rules' own reading of the words (their grade, the indicators that fired, the
+THRIVE scores and the vulnerabilities they found; see ``RulesReading``), so it learns when the
+rules' words can be trusted and when the meaning says more. The two err differently, and
+together they grade better than either (docs/triage.md, "cam-2026.12.6"). The vulnerability classifiers are logistic regression over two sentence-model
 vectors (the whole message, and the mean of its sentences) and the lexicon's categories. The
 model is a small JSON file of weights (``learned_model.json``) with the training files, their
 hashes and the settings it was built with, and the tuned layers beside it
@@ -179,6 +181,10 @@ class LearnedModel:
     # With a tuned reader, the grade classifier reads its vector and the rules' reading (not the
     # untuned vectors): grade_weights are then (classes x DIMENSIONS + rules' reading).
     tuned: tuned_reader.TunedReader | None = None
+    # Beside a tuned reader, logistic regression over the untuned vectors (classes x feature_width):
+    # the grade's log-probabilities are the mean of the two classifiers'.
+    logistic_weights: Any = None
+    logistic_bias: Any = None
 
     @functools.cached_property
     def arrays(self) -> tuple[Any, Any, Any, Any]:
@@ -190,6 +196,14 @@ class LearnedModel:
             np.asarray(w, dtype=np.float32)
             for w in (self.grade_weights, self.grade_bias, self.vulnerability_weights, self.vulnerability_bias)
         )
+
+    @functools.cached_property
+    def logistic_arrays(self) -> tuple[Any, Any] | None:
+        import numpy as np
+
+        if self.logistic_weights is None:
+            return None
+        return np.asarray(self.logistic_weights, dtype=np.float32), np.asarray(self.logistic_bias, dtype=np.float32)
 
 
 class ModelError(ValueError):
@@ -253,6 +267,13 @@ def _parse_model(path: str) -> LearnedModel:
         needed = tuned_width(rule_ids) if layers else feature_width(rule_ids)
         if width != needed:
             raise ModelError(f"{path}: {width} weights per class, but its features need {needed}")
+        logistic = raw["grade"].get("logistic")
+        if logistic is not None and layers is None:
+            raise ModelError(f"{path}: a logistic grade classifier is averaged with a tuned reader, and there is none")
+        logistic_weights = logistic_bias = None
+        if logistic is not None:
+            logistic_weights = _matrix(logistic["weights"], len(grades), feature_width(rule_ids), f"{path}: logistic grade weights")
+            logistic_bias = _matrix([logistic["bias"]], 1, len(grades), f"{path}: logistic grade bias")[0]
         return LearnedModel(
             version=str(raw["version"]),
             features=raw["features"],
@@ -265,6 +286,8 @@ def _parse_model(path: str) -> LearnedModel:
             card=raw.get("card") or {},
             rule_ids=rule_ids,
             tuned=layers,
+            logistic_weights=logistic_weights,
+            logistic_bias=logistic_bias,
         )
     except ModelError:
         raise
@@ -509,7 +532,8 @@ def read_labelled(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
 def fit(features: Any, records: Sequence[Mapping[str, Any]], c: float, middles: Sequence[Any] | None = None) -> dict[str, Any]:
     """Fit the grade and vulnerability classifiers on `features` (``training_features``); with
     `middles` (the same contacts' windows' middle states and words, see ``vectors``) the grade
-    classifier is a tuned reader, fine-tuned on them (``onedoor.triage.tuned``)."""
+    classifier is a tuned reader, fine-tuned on them (``onedoor.triage.tuned``), averaged with the
+    logistic regression fitted without them."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -518,18 +542,18 @@ def fit(features: Any, records: Sequence[Mapping[str, Any]], c: float, middles: 
     if present != list(range(len(GRADES))):
         raise ValueError(f"the training data must contain every grade; it has {[GRADES[i] for i in present]}")
     targets = np.array([[v in (r["expected"].get("vulnerabilities") or ()) for v in VULNERABILITIES] for r in records], dtype=int)
-    if middles is None:
-        grade_model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(grade_inputs(features), y)
-        grade = {"classes": list(GRADES), "weights": grade_model.coef_, "bias": grade_model.intercept_}
-    else:
+    grade_model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(grade_inputs(features), y)
+    grade = {"classes": list(GRADES), "weights": grade_model.coef_, "bias": grade_model.intercept_}
+    if middles is not None:
         examples = [
             tuned_reader.Example(middles=states, words=words, rules=row[MEANING_WIDTH:], lexicon=lexicon, grade=label,
                                  vulnerabilities=target)
             for (states, words), row, lexicon, label, target in zip(
                 middles, grade_inputs(features), features[:, -len(VULNERABILITIES):], y, targets, strict=True)
         ]
-        layers, weights, bias = tuned_reader.fine_tune(examples, grades=len(GRADES))
-        grade = {"classes": list(GRADES), "weights": weights, "bias": bias, "layers": layers}
+        tuned = tuned_reader.fine_tune(examples, grades=len(GRADES))
+        grade = {"classes": list(GRADES), "weights": tuned.grade_weights, "bias": tuned.grade_bias, "layers": tuned.layers,
+                 "logistic": {"weights": grade_model.coef_, "bias": grade_model.intercept_}}
     vuln_weights, vuln_bias, vuln_classes = [], [], []
     meaning = vulnerability_inputs(features)
     for number, category in enumerate(VULNERABILITIES):
@@ -554,6 +578,8 @@ def _as_model(fitted: Mapping[str, Any], version: str, rule_ids: Sequence[str]) 
         vulnerability_weights=fitted["vulnerability"]["weights"], vulnerability_bias=fitted["vulnerability"]["bias"],
         card={}, rule_ids=tuple(rule_ids),
         tuned=None if fitted["grade"].get("layers") is None else tuned_reader.reader_for(fitted["grade"]["layers"]),
+        logistic_weights=(fitted["grade"].get("logistic") or {}).get("weights"),
+        logistic_bias=(fitted["grade"].get("logistic") or {}).get("bias"),
     )
 
 
@@ -567,12 +593,17 @@ def tuned_vectors(layers: tuned_reader.TunedReader | None, middles: Sequence[Any
 
 def _probabilities(features: Any, model: LearnedModel, tuned: Any = None) -> tuple[Any, Any]:
     """Grade and vulnerability probabilities of feature rows (`tuned`: the tuned reader's vectors
-    of the same contacts, when the model has one)."""
+    of the same contacts, when the model has one). With a logistic classifier beside the tuned
+    reader, the grade's log-probabilities are the mean of the two's: their logits are averaged
+    (a softmax's log-probabilities are its logits less a constant per row)."""
     import numpy as np
 
     grade_weights, grade_bias, vulnerability_weights, vulnerability_bias = model.arrays
     inputs = grade_inputs(features) if model.tuned is None else tuned_inputs(tuned, features)
     logits = inputs @ grade_weights.T + grade_bias
+    if model.logistic_arrays is not None:
+        logistic_weights, logistic_bias = model.logistic_arrays
+        logits = (logits + grade_inputs(features) @ logistic_weights.T + logistic_bias) / 2
     logits = logits - logits.max(axis=1, keepdims=True)
     grade = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     vuln = 1.0 / (1.0 + np.exp(-(vulnerability_inputs(features) @ vulnerability_weights.T + vulnerability_bias)))
@@ -671,7 +702,9 @@ def as_json(
         "rules": list(rule_ids),
         "grade": {"classes": fitted["grade"]["classes"], "weights": rounded(fitted["grade"]["weights"]),
                   "bias": rounded(fitted["grade"]["bias"]),
-                  **({"tuned": {"file": layers_file[0], "sha256": layers_file[1]}} if layers_file else {})},
+                  **({"tuned": {"file": layers_file[0], "sha256": layers_file[1]}} if layers_file else {}),
+                  **({"logistic": {"weights": rounded(logistic["weights"]), "bias": rounded(logistic["bias"])}}
+                     if (logistic := fitted["grade"].get("logistic")) is not None else {})},
         "vulnerability": {"classes": fitted["vulnerability"]["classes"],
                           "weights": rounded(fitted["vulnerability"]["weights"]),
                           "bias": rounded(fitted["vulnerability"]["bias"])},
@@ -720,7 +753,7 @@ def train(
         "settings": {"C": c, "class_weight": "balanced", "immediate_threshold": immediate_threshold,
                      "vulnerability_threshold": vulnerability_threshold, "rules_scale": RULES_SCALE,
                      "min_rule_count": MIN_RULE_COUNT,
-                     "grade_classifier": "tuned reader" if tune else "logistic regression",
+                     "grade_classifier": "tuned reader and logistic regression, averaged" if tune else "logistic regression",
                      **({"tuned": {"layers": tuned_reader.LAYERS, "epochs": tuned_reader.EPOCHS,
                                    "layer_rate": tuned_reader.LAYER_RATE, "head_rate": tuned_reader.HEAD_RATE,
                                    "rules_weight": tuned_reader.RULES_WEIGHT, "seed": tuned_reader.SEED}} if tune else {})},

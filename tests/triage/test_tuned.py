@@ -108,7 +108,8 @@ def test_middle_states_come_from_the_same_call_and_change_no_vector():
 def test_the_bundled_model_grades_through_its_tuned_reader():
     model = learned.load_model(str(learned.DEFAULT_MODEL))
     assert model.tuned is not None
-    assert model.card["settings"]["grade_classifier"] == "tuned reader"
+    assert model.card["settings"]["grade_classifier"] == "tuned reader and logistic regression, averaged"
+    assert model.logistic_arrays is not None
     result = assess(text="my neighbour's car alarm has been going off for an hour and nobody is answering the door", channel="web")
     assert any(line.startswith("learned: reviewers graded contacts like this") for line in result.rationale)
     text, reading = engine.rules_reading(text="someone smashed my car window last night and took my bag", channel="web")
@@ -117,12 +118,54 @@ def test_the_bundled_model_grades_through_its_tuned_reader():
 
 
 @needs_model
+@pytest.mark.learned
+def test_the_grade_averages_the_tuned_readers_and_the_logistic_log_probabilities():
+    model = learned.load_model(str(learned.DEFAULT_MODEL))
+    text, reading = engine.rules_reading(text="my neighbour has been shouting at me over the fence all morning", channel="web")
+    features = np.asarray([learned._features(text, reading, model.rule_ids, dict(zip(
+        text.pack(), semantic.get_encoder().embed(text.pack()), strict=True)))], dtype=np.float32)
+    _, middles = semantic.get_encoder().embed_with_states(text.pack(), text.windows)
+    vector = np.asarray([learned.tuned_vector(text, model.tuned, middles)])
+
+    def log_probabilities(m):
+        return np.log(learned._probabilities(features, m, vector)[0][0])
+
+    both = log_probabilities(model)
+    reader = log_probabilities(dataclasses.replace(model, logistic_weights=None, logistic_bias=None))
+    logistic = log_probabilities(dataclasses.replace(model, tuned=None, grade_weights=model.logistic_weights,
+                                                     grade_bias=model.logistic_bias, logistic_weights=None,
+                                                     logistic_bias=None))
+    mean = (reader + logistic) / 2
+    assert np.allclose(both, mean - np.log(np.exp(mean).sum()), atol=1e-4)
+    assert not np.allclose(reader, logistic, atol=1e-2)  # two classifiers, not one twice
+
+
+@needs_model
+def test_a_logistic_grade_classifier_must_fit_the_features_and_have_a_reader(tmp_path):
+    model = json.loads(learned.DEFAULT_MODEL.read_text())
+    shutil.copy(learned.DEFAULT_MODEL.with_suffix(".onnx"), tmp_path / model["grade"]["tuned"]["file"])
+    short = json.loads(json.dumps(model))
+    short["grade"]["logistic"]["weights"] = [row[:-1] for row in short["grade"]["logistic"]["weights"]]
+    (tmp_path / "short.json").write_text(json.dumps(short))
+    alone = json.loads(json.dumps(model))
+    del alone["grade"]["tuned"]
+    alone["grade"]["weights"] = alone["grade"]["logistic"]["weights"]
+    (tmp_path / "alone.json").write_text(json.dumps(alone))
+    learned.forget_models()
+    with pytest.raises(learned.ModelError, match="logistic grade weights"):
+        learned.load_model(str(tmp_path / "short.json"))
+    with pytest.raises(learned.ModelError, match="averaged with a tuned reader"):
+        learned.load_model(str(tmp_path / "alone.json"))
+    learned.forget_models()
+
+
+@needs_model
 def test_training_without_tuning_writes_no_layers(tmp_path):
     pytest.importorskip("sklearn")
     path = tmp_path / "model.json"
     model = learned.train([DATA / "dev_c.jsonl", DATA / "dev_shared.jsonl"], version="plain", out=path,
                           cross_validation=False, tune=False)
-    assert "tuned" not in model["grade"] and not (tmp_path / "model.onnx").exists()
+    assert "tuned" not in model["grade"] and "logistic" not in model["grade"] and not (tmp_path / "model.onnx").exists()
     loaded = learned.load_model(str(path))
     assert loaded.tuned is None and len(loaded.grade_weights[0]) == learned.feature_width(loaded.rule_ids)
     assert model["card"]["settings"]["grade_classifier"] == "logistic regression"
