@@ -9,12 +9,13 @@ fine-tuned on the labels) and logistic regression over the untuned vectors. Each
 meaning with the rules' own reading of the words (their grade, the indicators that fired, the
 THRIVE scores and the vulnerabilities they found; see ``RulesReading``), so it learns when the
 rules' words can be trusted and when the meaning says more. The two err differently, and
-together they grade better than either (docs/triage.md, "cam-2026.12.6"). The vulnerability classifiers are logistic regression over two sentence-model
-vectors (the whole message, and the mean of its sentences) and the lexicon's categories. The
-model is a small JSON file of weights (``learned_model.json``) with the training files, their
-hashes and the settings it was built with, and the tuned layers beside it
-(``learned_model.onnx``, named with its SHA-256): it can be audited, diffed and rebuilt
-(``onedoor triage-train``), and nothing is downloaded.
+together they grade better than either, cross-validated (docs/triage.md, "cam-2026.12.6"). The
+vulnerability classifiers are logistic regression over two sentence-model vectors (the whole
+message, and the mean of its sentences) and the lexicon's categories. The model is a small JSON
+file of weights (``learned_model.json``) with the training files, their hashes and the settings
+it was built with, and the tuned layers beside it (``learned_model.onnx``, named with its
+SHA-256): it can be audited, diffed and rebuilt (``onedoor triage-train``), and nothing is
+downloaded.
 
 How it is used is policy (the ``learned:`` section of ``policy.yaml``), never the model's own
 choice:

@@ -45,8 +45,9 @@ def test_the_bundled_policy_names_the_bundled_model_and_it_loads():
     # Every training file is in the repository, unchanged since the model was trained.
     for entry in card["trained_on"]:
         assert learned.file_digest(DATA / entry["file"]) == entry["sha256"], f"{entry['file']} changed: retrain"
-    # The held-out set is never trained on.
-    assert not {"heldout_b.jsonl", "heldout_c.jsonl", "heldout_d.jsonl", "heldout_e.jsonl", "heldout_f.jsonl", "heldout_g.jsonl"} & {e["file"] for e in card["trained_on"]}
+    # The held-out sets still measured on are never trained on (heldout_b to heldout_e were spent
+    # and have been training data since cam-2026.12.6b).
+    assert not {"heldout_f.jsonl", "heldout_g.jsonl"} & {e["file"] for e in card["trained_on"]}
 
 
 @pytest.mark.parametrize(
