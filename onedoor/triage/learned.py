@@ -552,6 +552,8 @@ def fit(features: Any, records: Sequence[Mapping[str, Any]], c: float, middles: 
             for (states, words), row, lexicon, label, target in zip(
                 middles, grade_inputs(features), features[:, -len(VULNERABILITIES):], y, targets, strict=True)
         ]
+        # The reader's vulnerability head shapes its layers and is then left out: out of fold it
+        # scored 0.36 F1 against the logistic regression's 0.77 (docs/triage.md, "cam-2026.12.6").
         tuned = tuned_reader.fine_tune(examples, grades=len(GRADES))
         grade = {"classes": list(GRADES), "weights": tuned.grade_weights, "bias": tuned.grade_bias, "layers": tuned.layers,
                  "logistic": {"weights": grade_model.coef_, "bias": grade_model.intercept_}}

@@ -188,8 +188,8 @@ def test_middle_states_are_cached_for_fewer_calls_than_vectors(fresh_encoder, mo
     for text in SENTENCES[:3]:
         encoder.embed_with_states([text], [text])
     assert len(encoder._states) == 2 and len(encoder._cache) == 3
-    rows, states = encoder.embed_with_states([SENTENCES[2]], [SENTENCES[2]])
+    _, states = encoder.embed_with_states([SENTENCES[2]], [SENTENCES[2]])
     assert len(calls) == 3 and set(states) == {SENTENCES[2]}  # still held: not encoded again
-    rows_again, states = encoder.embed_with_states([SENTENCES[0]], [SENTENCES[0]])
+    _, states = encoder.embed_with_states([SENTENCES[0]], [SENTENCES[0]])
     assert len(calls) == 4 and set(states) == {SENTENCES[0]}  # its states were let go: encoded again
     assert encoder.embed([SENTENCES[1]]).shape == (1, 384) and len(calls) == 4  # vectors alone: from the cache
