@@ -66,12 +66,13 @@ def _fold_policy(directory: Path, model_path: Path, setting: Setting, policy: Po
 def cross_validate_engine(
     paths: Sequence[str | Path], *, settings: Sequence[Setting], always: Sequence[str | Path] = (), c: float = 2.0,
     policy_path: Path = DEFAULT_POLICY_PATH, progress: Callable[[str], None] = lambda line: None,
-    records: list[dict[str, Any]] | None = None, tune: bool = True,
+    records: list[dict[str, Any]] | None = None, tune: bool = True, average: bool = False,
 ) -> list[Result]:
     """Leave each of `paths` out in turn (files in `always` are only ever trained on), train on
     the rest and assess the file left out with the whole engine under each setting. `records`:
     what ``learned.read_labelled([*paths, *always])`` already returned; `tune`: fine-tune a tuned
-    reader in each fold, as ``onedoor triage-train`` does (minutes a fold)."""
+    reader in each fold, as ``onedoor triage-train`` does (minutes a fold), with `average` averaged
+    with logistic regression as ``triage-train --average`` does."""
     records = learned.read_labelled([*paths, *always]) if records is None else records
     held_out = [Path(p).name for p in paths]
     base = load_policy(policy_path)
@@ -83,7 +84,7 @@ def cross_validate_engine(
             train = [i for i, r in enumerate(records) if r["_file"] != name]
             test = [r for r in records if r["_file"] == name]
             fitted = learned.fit(features[train], [records[i] for i in train], c,
-                                 None if middles is None else [middles[i] for i in train])
+                                 None if middles is None else [middles[i] for i in train], average=average)
             model_path = Path(tmp) / f"{number}" / "learned_model.json"
             model_path.parent.mkdir()
             learned.write_model(fitted, model_path, version=f"cv-{name}", rule_ids=rule_ids)

@@ -733,10 +733,14 @@ def _learned_model(facts: Facts, policy: Policy, raw_text: str) -> learned.Learn
     if model is None:
         return None
     if facts.interpreter_needed:
-        # The sentence model reads English: its guess at other languages is noise. The rules'
-        # foreign-language words and the language floor decide, and a person reviews it.
-        facts.notes.append("learned: not used, the model reads English only")
-        return None
+        # The sentence model reads English: what it makes of other languages is weak. The rules'
+        # foreign-language words and the language floor decide, and a person reviews it; the
+        # policy may let the model raise such a contact to immediate, never lower it.
+        if learned.config_for(policy).not_english_threshold is None:
+            facts.notes.append("learned: not used, the model reads English only")
+            return None
+        facts.notes.append("learned: the model reads English, so here it may only raise the grade to immediate")
+        return model
     words, needed = len(raw_text.split()), learned.config_for(policy).min_words
     if words < needed:
         counted = f"{words} word{'' if words == 1 else 's'}"
@@ -754,7 +758,7 @@ def _add_learned_vulnerabilities(facts: Facts, policy: Policy) -> None:
     structured answers and our records say stands, and so does the lexicon's finding in the
     policy's ``keep_lexicon`` categories; any other category the words or the descriptions
     suggested and the model does not confirm is named in the rationale and not listed."""
-    if facts.learned is None:
+    if facts.learned is None or facts.interpreter_needed:
         return
     config = learned.config_for(policy)
     probabilities = facts.learned.vulnerability_probabilities
@@ -770,16 +774,30 @@ def _add_learned_vulnerabilities(facts: Facts, policy: Policy) -> None:
     facts.unconfirmed_vulnerabilities = [(c, probabilities.get(c, 0.0)) for c in sorted(before - facts.vulnerabilities)]
 
 
-def _apply_learned(facts: Facts, grade: str, policy: Policy) -> tuple[str, str] | None:
+def _apply_learned(facts: Facts, grade: str, rule_id: str, policy: Policy) -> tuple[str, str] | None:
     """The learned layer's grade, as (grade, rule id), when it changes the rules' grade. The
-    rules' `immediate` always stands."""
+    rules' `immediate` stands, unless the policy lets the model overrule the rule that gave it
+    (``learned.overrule``) and the model gives immediate less than the policy allows: then the
+    model's most likely other grade, at least the policy's floor."""
     prediction = facts.learned
     if prediction is None:
         return None
     config = learned.config_for(policy)
-    if config.grade != "decide" or grade == "immediate":
+    if config.grade != "decide":
         return None
-    if prediction.grade_probabilities.get("immediate", 0.0) >= config.immediate_threshold:
+    chance = prediction.grade_probabilities.get("immediate", 0.0)
+    if facts.interpreter_needed:
+        threshold = config.not_english_threshold
+        if grade != "immediate" and threshold is not None and chance >= threshold:
+            return "immediate", "learned.immediate_not_english"
+        return None
+    if grade == "immediate":
+        if rule_id not in config.overrule_rules or chance >= config.overrule_below:
+            return None
+        others = {g: p for g, p in prediction.grade_probabilities.items() if g != "immediate"}
+        likeliest = max(others, key=lambda g: (others[g], -GRADES.index(g)))
+        return min(likeliest, config.overrule_floor, key=GRADES.index), "learned.overruled"
+    if chance >= config.immediate_threshold:
         return "immediate", "learned.immediate"
     if prediction.grade != grade:
         return prediction.grade, "learned.grade"
@@ -982,16 +1000,24 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
         facts.learned = learned.predict(facts.text, _rules_reading(facts, policy, rule), facts.learned_model, facts.embedded,
                                         facts.middles)
     _add_learned_vulnerabilities(facts, policy)
-    by_model = _apply_learned(facts, grade, policy)
+    by_model = _apply_learned(facts, grade, rule.id, policy)
     if by_model is not None:
         rules_grade = grade
         assert facts.learned is not None
         share = learned.describe_probability(facts.learned.grade_probabilities[by_model[0]])
-        why = (
-            f"the learned model gives immediate {share}, at or above the policy's threshold for an emergency"
-            if by_model[1] == "learned.immediate"
-            else f"reviewers graded contacts like this {by_model[0]} ({share})"
-        )
+        if by_model[1] == "learned.immediate":
+            why = f"the learned model gives immediate {share}, at or above the policy's threshold for an emergency"
+        elif by_model[1] == "learned.immediate_not_english":
+            why = (f"the learned model, reading a message not in English, gives immediate {share}, at or above the "
+                   f"policy's threshold for an emergency in such a message")
+        elif by_model[1] == "learned.overruled":
+            chance = learned.describe_probability(facts.learned.grade_probabilities.get("immediate", 0.0))
+            below = learned.describe_probability(learned.config_for(policy).overrule_below)
+            why = (f"the learned model gives immediate only {chance}, below the {below} under which the policy lets it "
+                   f"overrule this rule's emergency; reviewers graded contacts like this {by_model[0]} ({share}) or "
+                   f"less urgent")
+        else:
+            why = f"reviewers graded contacts like this {by_model[0]} ({share})"
         reason = f"{why} (the rules alone gave {grade} by rule {rule.id}: {rule.reason})"
         grade, response, rule_id = by_model[0], None, by_model[1]
     floors = sorted(_floors(facts, policy), key=lambda f: GRADES.index(f[0]))

@@ -3,14 +3,14 @@
 The rules in ``policy.yaml`` read the words they were written for; contacts written by other
 people say the same things in other words. This layer reads the *meaning* of a contact with the
 sentence model (``onedoor.triage.semantic``) and asks what grade and vulnerabilities reviewers
-gave contacts like it. The grade classifier is two classifiers whose log-probabilities are
-averaged: a tuned reader (``onedoor.triage.tuned``: the sentence model's last two layers
-fine-tuned on the labels) and logistic regression over the untuned vectors. Each reads the
-meaning with the rules' own reading of the words (their grade, the indicators that fired, the
-THRIVE scores and the vulnerabilities they found; see ``RulesReading``), so it learns when the
-rules' words can be trusted and when the meaning says more. The two err differently, and
-together they grade better than either, cross-validated (docs/triage.md, "cam-2026.12.6"). The
-vulnerability classifiers are logistic regression over two sentence-model vectors (the whole
+gave contacts like it. The grade classifier is a tuned reader (``onedoor.triage.tuned``: the
+sentence model's last two layers fine-tuned on the labels). It reads the meaning with the rules'
+own reading of the words (their grade, the indicators that fired, the THRIVE scores and the
+vulnerabilities they found; see ``RulesReading``), so it learns when the rules' words can be
+trusted and when the meaning says more. (A model may also hold logistic regression over the
+untuned vectors, whose log-probabilities are then averaged with the reader's: cam-2026.12.6's
+recipe, ``triage-train --average``; on ten new writers' contacts the reader alone graded better,
+docs/triage.md, "cam-2026.12.7".) The vulnerability classifiers are logistic regression over two sentence-model vectors (the whole
 message, and the mean of its sentences) and the lexicon's categories. The model is a small JSON
 file of weights (``learned_model.json``) with the training files, their hashes and the settings
 it was built with, and the tuned layers beside it (``learned_model.onnx``, named with its
@@ -20,7 +20,10 @@ downloaded.
 How it is used is policy (the ``learned:`` section of ``policy.yaml``), never the model's own
 choice:
 
-- the rules' safety overrides always stand: a contact the rules grade ``immediate`` stays so;
+- the rules' safety overrides stand: a contact the rules grade ``immediate`` stays so, unless the
+  policy names the rule that made it so in ``overrule`` and the model gives immediate less than
+  ``overrule.below`` (then the model's grade, never below ``overrule.at_least``; a threat to life and
+  what the reporter said in the form always stand);
 - a contact the model thinks is an emergency with probability >= ``immediate_threshold`` is
   graded ``immediate`` (a safety net for emergencies the rules' words missed);
 - otherwise, with ``grade: decide``, the model's most likely grade is the grade and the rules'
@@ -32,6 +35,8 @@ choice:
   except the categories in ``keep_lexicon`` (where a word the lexicon knows always stands) and
   what the structured answers and our records say. With ``vulnerabilities: add`` the model's
   categories are only added to the lexicon's and the descriptions';
+- contacts not in English: the model reads English, so it reads them only where the policy sets
+  ``not_english_threshold``, and then only to raise one to ``immediate``;
 - floors (language, records) apply after all of this.
 
 Without the sentence model (lexicon mode) the layer is off and the rules decide alone.
@@ -105,6 +110,17 @@ class LearnedConfig:
     # Categories where the lexicon's finding in the words is listed even if the model does not
     # confirm it (with "decide").
     keep_lexicon: frozenset[str] = frozenset()
+    # The rules' emergencies the model may overrule: where one of these grade rules made a contact
+    # immediate and the model gives immediate less than `overrule_below`, the model's grade stands
+    # instead, but never below `overrule_floor` (``at_least`` in the policy). Empty: every rule's
+    # emergency stands.
+    overrule_rules: frozenset[str] = frozenset()
+    overrule_below: float = 0.0
+    overrule_floor: str = "prompt"
+    # The model reads English. With a threshold here it also reads contacts not in English, but
+    # only to raise one it gives immediate this or more to immediate (it never lowers one, never
+    # names their vulnerabilities, and the language floor still applies). None: it leaves them.
+    not_english_threshold: float | None = None
 
     @property
     def enabled(self) -> bool:
@@ -114,7 +130,7 @@ class LearnedConfig:
 def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.parent) -> LearnedConfig:
     """Validate a ``learned:`` section; a mistake fails with a message naming the key."""
     known = {"model", "grade", "immediate_threshold", "vulnerability_threshold", "min_words", "vulnerabilities",
-             "keep_lexicon"}
+             "keep_lexicon", "overrule", "not_english_threshold"}
     unknown = set(raw) - known
     if unknown:
         raise PolicyError(f"learned: unknown key(s) {sorted(unknown)}")
@@ -123,9 +139,11 @@ def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.par
     grade = raw.get("grade", "decide")
     if grade not in ("decide", "advise"):
         raise PolicyError(f"learned.grade must be 'decide' or 'advise', not {grade!r}")
-    for key in ("immediate_threshold", "vulnerability_threshold"):
-        value = raw.get(key, getattr(LearnedConfig, key))
-        if not isinstance(value, int | float) or not 0 < value <= 1:
+    for key in ("immediate_threshold", "vulnerability_threshold", "not_english_threshold"):
+        value = raw.get(key)
+        if value is None:
+            continue  # the default
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
             raise PolicyError(f"learned.{key} must be a number in (0, 1], not {value!r}")
     vulnerabilities = raw.get("vulnerabilities", "decide")
     if vulnerabilities not in ("decide", "add"):
@@ -137,6 +155,7 @@ def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.par
     min_words = raw.get("min_words", 0)
     if not isinstance(min_words, int) or isinstance(min_words, bool) or min_words < 0:
         raise PolicyError(f"learned.min_words must be a whole number, 0 or more, not {min_words!r}")
+    overrule = _overrule_config(raw.get("overrule") or {})
     model = Path(raw["model"])
     if not model.is_absolute():
         beside = base / model
@@ -150,7 +169,33 @@ def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.par
         min_words=min_words,
         vulnerabilities=vulnerabilities,
         keep_lexicon=frozenset(keep),
+        not_english_threshold=None if raw.get("not_english_threshold") is None else float(raw["not_english_threshold"]),
+        **overrule,
     )
+
+
+def _overrule_config(raw: Any) -> dict[str, Any]:
+    """Validate ``learned.overrule`` ({rules, below, at_least}); the grade rules it names must be
+    rules that grade immediate (checked with the rest of the policy, ``policy.load_policy``)."""
+    if not isinstance(raw, Mapping):
+        raise PolicyError(f"learned.overrule must be a mapping with rules, below and at_least, not {raw!r}")
+    unknown = set(raw) - {"rules", "below", "at_least"}
+    if unknown:
+        raise PolicyError(f"learned.overrule: unknown key(s) {sorted(unknown)}")
+    if not raw:
+        return {}
+    rules = raw.get("rules") or []
+    if not isinstance(rules, list) or not rules or not all(isinstance(r, str) and r for r in rules):
+        raise PolicyError(f"learned.overrule.rules must be a list of grade rule ids, not {rules!r}")
+    if "answer" in " ".join(rules):
+        raise PolicyError("learned.overrule.rules may not name a rule on the reporter's own answers: what they told us stands")
+    below = raw.get("below")
+    if isinstance(below, bool) or not isinstance(below, int | float) or not 0 < below < 1:
+        raise PolicyError(f"learned.overrule.below must be a number in (0, 1), not {below!r}")
+    floor = raw.get("at_least", "prompt")
+    if floor not in GRADES or floor == "immediate":
+        raise PolicyError(f"learned.overrule.at_least must be one of {', '.join(GRADES[1:])}, not {floor!r}")
+    return {"overrule_rules": frozenset(rules), "overrule_below": float(below), "overrule_floor": floor}
 
 
 @functools.lru_cache(maxsize=16)
@@ -161,7 +206,13 @@ def _config_from_file(path: str) -> LearnedConfig:
 def config_for(policy: Policy) -> LearnedConfig:
     """The learned-layer configuration of a loaded policy (off for policies built in memory)."""
     source = source_file(policy)
-    return _config_from_file(source) if source else LearnedConfig()
+    if not source:
+        return LearnedConfig()
+    config = _config_from_file(source)
+    wrong = config.overrule_rules - {r.id for r in policy.grade_rules if r.grade == "immediate"}
+    if wrong:
+        raise PolicyError(f"learned.overrule.rules names {sorted(wrong)}, which are not grade rules that grade immediate")
+    return config
 
 
 # --------------------------------------------------------------------------- the model
@@ -530,11 +581,16 @@ def read_labelled(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
     return records
 
 
-def fit(features: Any, records: Sequence[Mapping[str, Any]], c: float, middles: Sequence[Any] | None = None) -> dict[str, Any]:
+def fit(
+    features: Any, records: Sequence[Mapping[str, Any]], c: float, middles: Sequence[Any] | None = None,
+    *, average: bool = False,
+) -> dict[str, Any]:
     """Fit the grade and vulnerability classifiers on `features` (``training_features``); with
     `middles` (the same contacts' windows' middle states and words, see ``vectors``) the grade
-    classifier is a tuned reader, fine-tuned on them (``onedoor.triage.tuned``), averaged with the
-    logistic regression fitted without them."""
+    classifier is a tuned reader, fine-tuned on them (``onedoor.triage.tuned``), and with `average`
+    also the logistic regression fitted without them, whose log-probabilities are averaged with the
+    reader's. Scored on ten new writers' contacts the reader alone graded better (docs/triage.md,
+    "cam-2026.12.7"), so averaging is no longer the default."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -557,7 +613,7 @@ def fit(features: Any, records: Sequence[Mapping[str, Any]], c: float, middles: 
         # scored 0.36 F1 against the logistic regression's 0.77 (docs/triage.md, "cam-2026.12.6").
         tuned = tuned_reader.fine_tune(examples, grades=len(GRADES))
         grade = {"classes": list(GRADES), "weights": tuned.grade_weights, "bias": tuned.grade_bias, "layers": tuned.layers,
-                 "logistic": logistic}
+                 **({"logistic": logistic} if average else {})}
     vuln_weights, vuln_bias, vuln_classes = [], [], []
     meaning = vulnerability_inputs(features)
     for number, category in enumerate(VULNERABILITIES):
@@ -617,6 +673,7 @@ def _probabilities(features: Any, model: LearnedModel, tuned: Any = None) -> tup
 def cross_validate(
     features: Any, records: Sequence[Mapping[str, Any]], *, c: float, immediate_threshold: float,
     vulnerability_threshold: float, rule_ids: Sequence[str] = (), middles: Sequence[Any] | None = None,
+    average: bool = False,
 ) -> dict[str, Any]:
     """Leave-one-file-out: train on every other file, score the file left out (the model alone,
     without the rules). Files written by different people make this an honest estimate of how
@@ -631,7 +688,7 @@ def cross_validate(
         test = [i for i, r in enumerate(records) if r["_file"] == name]
         try:
             model = _as_model(fit(features[train], [records[i] for i in train], c,
-                                  None if middles is None else [middles[i] for i in train]), "cv", rule_ids)
+                                  None if middles is None else [middles[i] for i in train], average=average), "cv", rule_ids)
         except ValueError:
             continue
         held = None if middles is None else tuned_vectors(model.tuned, [middles[i] for i in test])
@@ -736,17 +793,18 @@ def write_model(
 def train(
     paths: Sequence[str | Path], *, version: str, out: str | Path, c: float = 2.0, immediate_threshold: float = 0.15,
     vulnerability_threshold: float = 0.7, cross_validation: bool = True, records: list[dict[str, Any]] | None = None,
-    tune: bool = True,
+    tune: bool = True, average: bool = False,
 ) -> dict[str, Any]:
     """Train on labelled files (`records`: what ``read_labelled(paths)`` already returned) and
     write the model to `out` (``write_model``); returns its JSON mapping (with its card). With
-    `tune` the grade classifier is a tuned reader (``onedoor.triage.tuned``; minutes, not seconds)."""
+    `tune` the grade classifier is a tuned reader (``onedoor.triage.tuned``; minutes, not seconds),
+    with `average` averaged with logistic regression (``fit``)."""
     records = read_labelled(paths) if records is None else records
     if not records:
         raise ValueError("no labelled contacts to train on")
     middles: list[Any] | None = [] if tune else None
     features, rule_ids = training_features(records, load_policy(), middles)
-    fitted = fit(features, records, c, middles)
+    fitted = fit(features, records, c, middles, average=average)
     card: dict[str, Any] = {
         "trained_on": [
             {"file": Path(p).name, "sha256": file_digest(p), "contacts": sum(r["_file"] == Path(p).name for r in records)}
@@ -757,7 +815,7 @@ def train(
         "settings": {"C": c, "class_weight": "balanced", "immediate_threshold": immediate_threshold,
                      "vulnerability_threshold": vulnerability_threshold, "rules_scale": RULES_SCALE,
                      "min_rule_count": MIN_RULE_COUNT,
-                     "grade_classifier": "tuned reader and logistic regression, averaged" if tune else "logistic regression",
+                     "grade_classifier": _grade_classifier(tune, average),
                      **({"tuned": {"layers": tuned_reader.LAYERS, "epochs": tuned_reader.EPOCHS,
                                    "layer_rate": tuned_reader.LAYER_RATE, "head_rate": tuned_reader.HEAD_RATE,
                                    "rules_weight": tuned_reader.RULES_WEIGHT, "seed": tuned_reader.SEED}} if tune else {})},
@@ -765,9 +823,15 @@ def train(
     if cross_validation:
         card["leave_one_file_out"] = cross_validate(
             features, records, c=c, immediate_threshold=immediate_threshold,
-            vulnerability_threshold=vulnerability_threshold, rule_ids=rule_ids, middles=middles,
+            vulnerability_threshold=vulnerability_threshold, rule_ids=rule_ids, middles=middles, average=average,
         )
     return write_model(fitted, out, version=version, rule_ids=rule_ids, card=card)
+
+
+def _grade_classifier(tune: bool, average: bool) -> str:
+    if not tune:
+        return "logistic regression"
+    return "tuned reader and logistic regression, averaged" if average else "tuned reader"
 
 
 def describe_probability(p: float) -> str:

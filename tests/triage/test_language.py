@@ -131,14 +131,16 @@ def test_other_messages_still_ask_lingua(monkeypatch, text):
 
 def test_lingua_agrees_with_every_plainly_english_labelled_message():
     language.preload()
-    # Not the blind files (heldout_f and heldout_g), which nothing is tuned on.
-    paths = [p for p in sorted(DATA.glob("*.jsonl")) if p.stem not in {"heldout_f", "heldout_g"}]
+    # Not the blind files (heldout_f to heldout_i), which nothing is tuned on.
+    paths = [p for p in sorted(DATA.glob("*.jsonl")) if p.stem not in {"heldout_f", "heldout_g", "heldout_h", "heldout_i"}]
     texts = [json.loads(line)["text"] for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     plain = [t for t in texts if engine._plainly_english(t, engine.normalise(t[: engine.MAX_TEXT_CHARS]))]
     assert len(plain) > 0.8 * len(texts)
     print(f"{len(plain)} of {len(texts)} plainly English")
     disagree = [t for t in plain if language.detect_language(t).code != "en"]
-    assert disagree == []
+    # Read by hand: English, and lingua is the one that is wrong (short, no stop words it knows).
+    lingua_wrong = {"cant talk. hes back. 9 lochend gardens flat 2. dont phone me"}
+    assert set(disagree) <= lingua_wrong
 
 
 def test_warm_up_builds_the_language_detector(monkeypatch):

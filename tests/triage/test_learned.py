@@ -33,6 +33,33 @@ def test_config_is_validated():
             learned.build_config({"model": "x.json", "min_words": bad})
 
 
+def test_overrule_config_is_validated(tmp_path):
+    assert not learned.build_config({"model": "x.json"}).overrule_rules
+    config = learned.build_config({"model": "x.json", "overrule": {"rules": ["override.life_threat"], "below": 0.05}})
+    assert config.overrule_rules == {"override.life_threat"} and config.overrule_below == 0.05
+    assert config.overrule_floor == "prompt"
+    for bad, message in (
+        ({"rules": ["override.life_threat"]}, "below"),
+        ({"rules": ["override.life_threat"], "below": 1.5}, "below"),
+        ({"rules": ["override.life_threat"], "below": True}, "below"),
+        ({"rules": [], "below": 0.05}, "rules"),
+        ({"rules": "override.life_threat", "below": 0.05}, "rules"),
+        ({"rules": ["override.answer_in_danger"], "below": 0.05}, "own answers"),
+        ({"rules": ["override.life_threat"], "below": 0.05, "at_least": "immediate"}, "at_least"),
+        ({"rules": ["override.life_threat"], "below": 0.05, "floor": "prompt"}, "unknown key"),
+        (["override.life_threat"], "mapping"),
+    ):
+        with pytest.raises(PolicyError, match=message):
+            learned.build_config({"model": "x.json", "overrule": bad})
+    # A rule that is not one of the policy's emergency rules is refused when the policy is used.
+    copy = tmp_path / "policy.yaml"
+    text = Path(load_policy().source).read_text()
+    assert "  overrule:\n    rules: [" in text
+    copy.write_text(text.replace("  overrule:\n    rules: [", "  overrule:\n    rules: [prompt.missing, "))
+    with pytest.raises(PolicyError, match="prompt.missing"):
+        learned.config_for(load_policy(str(copy)))
+
+
 def test_the_bundled_policy_names_the_bundled_model_and_it_loads():
     policy = load_policy()
     config = learned.config_for(policy)
@@ -47,7 +74,8 @@ def test_the_bundled_policy_names_the_bundled_model_and_it_loads():
         assert learned.file_digest(DATA / entry["file"]) == entry["sha256"], f"{entry['file']} changed: retrain"
     # The held-out sets still measured on are never trained on (heldout_b to heldout_e were spent
     # and have been training data since cam-2026.12.6b).
-    assert not {"heldout_f.jsonl", "heldout_g.jsonl"} & {e["file"] for e in card["trained_on"]}
+    assert not {"heldout_f.jsonl", "heldout_g.jsonl", "heldout_h.jsonl", "heldout_i.jsonl"} & {
+        e["file"] for e in card["trained_on"]}
 
 
 @pytest.mark.parametrize(
@@ -96,6 +124,69 @@ def test_the_rules_emergencies_always_stand():
     assert "learned.immediate" not in result.rules_fired and "learned.grade" not in result.rules_fired
 
 
+def _predicting(monkeypatch, immediate: float, likeliest: str = "prompt") -> None:
+    """Make the learned layer give `immediate`, and most of the rest to `likeliest`."""
+    rest = {g: 0.0 for g in GRADES if g != "immediate"}
+    rest[likeliest] = 1.0 - immediate
+    prediction = learned.Prediction(model_version="learned-test", grade_probabilities={"immediate": immediate, **rest},
+                                    vulnerability_probabilities={"domestic_abuse": 0.99})
+    monkeypatch.setattr(engine.learned, "predict", lambda *args, **kwargs: prediction)
+
+
+@needs_model
+@pytest.mark.learned
+@pytest.mark.parametrize("likeliest, graded", [("prompt", "prompt"), ("other_resolution", "prompt"), ("standard", "prompt")])
+def test_the_model_may_overrule_a_rule_emergency_it_is_sure_is_none(monkeypatch, likeliest, graded):
+    """Where a rule the policy names made a contact immediate and the model gives immediate less
+    than the policy allows, the model's grade stands, no lower than the policy's floor, and the
+    rationale names the rule it overruled."""
+    config = learned.config_for(load_policy())
+    assert config.overrule_rules and config.overrule_floor == "prompt" and 0 < config.overrule_below <= 0.2
+    text = "my husband has been shouting at me all evening and I'm scared, he's downstairs"
+    assert assess(text=text, channel="sms").rules_fired[-1] == "override.domestic_live"
+    _predicting(monkeypatch, config.overrule_below / 2, likeliest)
+    result = assess(text=text, channel="sms")
+    assert result.grade == graded and not result.call_999_advice
+    assert result.rules_grade == "immediate" and "learned.overruled" in result.rules_fired
+    assert result.rationale[0].startswith(f"Graded {graded} (prompt_response) by learned.overruled: the learned model "
+                                          f"gives immediate only")
+    assert "the rules alone gave immediate by rule override.domestic_live" in result.rationale[0]
+
+
+@needs_model
+@pytest.mark.learned
+def test_a_threat_to_life_an_answer_and_a_likely_emergency_are_never_overruled(monkeypatch):
+    config = learned.config_for(load_policy())
+    assert "override.life_threat" not in config.overrule_rules
+    assert not any(rule.startswith("override.answer") for rule in config.overrule_rules)
+    _predicting(monkeypatch, 0.01)
+    knife = assess(text="there's a man with a knife outside my door right now, he is trying to get in", channel="web")
+    assert knife.grade == "immediate" and knife.call_999_advice
+    answered = assess(text="I would like some advice about my neighbour's car parked across my drive every evening",
+                      channel="web", answers={"in_danger_now": True})
+    assert answered.grade == "immediate"
+    _predicting(monkeypatch, config.overrule_below)  # at the threshold the rule's emergency stands
+    text = "my husband has been shouting at me all evening and I'm scared, he's downstairs"
+    assert assess(text=text, channel="sms").grade == "immediate"
+
+
+@needs_model
+@pytest.mark.learned
+def test_the_model_may_raise_a_contact_not_in_english_to_immediate_and_nothing_more(monkeypatch):
+    config = learned.config_for(load_policy())
+    assert config.not_english_threshold is not None
+    text = "Dzień dobry, sąsiad z góry od godziny puszcza bardzo głośno muzykę, czy ktoś może przyjechać porozmawiać?"
+    _predicting(monkeypatch, config.not_english_threshold, "other_resolution")
+    raised = assess(text=text, channel="sms")
+    assert raised.interpreter_needed and raised.grade == "immediate" and raised.call_999_advice
+    assert raised.rationale[0].startswith("Graded immediate (emergency_response) by learned.immediate_not_english")
+    assert "learned: the model reads English, so here it may only raise the grade to immediate" in raised.rationale
+    assert "domestic_abuse" not in raised.vulnerabilities  # it names no vulnerability in another language
+    _predicting(monkeypatch, config.not_english_threshold / 2, "other_resolution")
+    left = assess(text=text, channel="sms")
+    assert left.grade == "prompt" and "floor.not_english" in left.rules_fired  # never lowered below the floor
+
+
 @needs_model
 @pytest.mark.learned
 def test_the_model_can_settle_a_grade_the_rules_got_wrong_and_both_are_named():
@@ -116,7 +207,7 @@ def test_not_english_is_left_to_the_rules_and_the_language_floor():
     result = assess(text=text, channel="web")
     assert result.interpreter_needed
     assert result.grade == "prompt"  # the floor, not the model's guess
-    assert "learned: not used, the model reads English only" in result.rationale
+    assert "learned: the model reads English, so here it may only raise the grade to immediate" in result.rationale
 
 
 @needs_model
@@ -151,10 +242,8 @@ def test_training_writes_a_model_with_its_card(tmp_path):
     # The grade classifier is a tuned reader, its layers beside the model, named with their hash.
     assert model["grade"]["tuned"] == {"file": "model.onnx", "sha256": learned.file_digest(tmp_path / "model.onnx")}
     assert loaded.tuned is not None
-    assert model["card"]["settings"]["grade_classifier"] == "tuned reader and logistic regression, averaged"
-    # Beside it, logistic regression over the untuned vectors, whose logits are averaged with it.
-    assert len(model["grade"]["logistic"]["weights"][0]) == learned.feature_width(loaded.rule_ids)
-    assert loaded.logistic_arrays is not None
+    assert model["card"]["settings"]["grade_classifier"] == "tuned reader"
+    assert "logistic" not in model["grade"] and loaded.logistic_arrays is None  # only with --average
     assert loaded.version == "test-1"
     assert [e["file"] for e in model["card"]["trained_on"]] == ["dev_c.jsonl", "dev_shared.jsonl"]
     assert model["card"]["contacts"] == 70

@@ -24,6 +24,10 @@ CASES = [
     ("Group of men drinking and shouting abuse at people going into the mosque.",
      None, {"hate_crime"}, set()),
     ("Someone sprayed graffiti on the wall of the synagogue overnight.", None, {"hate_crime"}, set()),
+    # Gaelic: "gun" is "that" or "without", not a weapon; "sgian" is a knife.
+    ("Chaidh cuideigin a-steach don t-seada agam a-raoir agus ghoid iad dà bhaidhsagal. Tha mi a' smaoineachadh "
+     "gun do ghlac camara an nàbaidh rudeigin.", "prompt", set(), set()),
+    ("Tha fear le sgian aig an doras againn an-dràsta, thigibh gun dàil!", "immediate", set(), set()),
     # Near misses.
     ("The dog got out of the garden this morning and we can't find him anywhere.", None, set(), {"missing_person"}),
     ("We went to the film about a man who jumps off a bridge, is it suitable for a 12 year old?",

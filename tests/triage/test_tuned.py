@@ -108,8 +108,8 @@ def test_middle_states_come_from_the_same_call_and_change_no_vector():
 def test_the_bundled_model_grades_through_its_tuned_reader():
     model = learned.load_model(str(learned.DEFAULT_MODEL))
     assert model.tuned is not None
-    assert model.card["settings"]["grade_classifier"] == "tuned reader and logistic regression, averaged"
-    assert model.logistic_arrays is not None
+    assert model.card["settings"]["grade_classifier"] == "tuned reader"
+    assert model.logistic_arrays is None
     result = assess(text="my neighbour's car alarm has been going off for an hour and nobody is answering the door", channel="web")
     assert any(line.startswith("learned: reviewers graded contacts like this") for line in result.rationale)
     text, reading = engine.rules_reading(text="someone smashed my car window last night and took my bag", channel="web")
@@ -117,10 +117,22 @@ def test_the_bundled_model_grades_through_its_tuned_reader():
     assert abs(sum(prediction.grade_probabilities.values()) - 1) < 1e-3
 
 
+@pytest.fixture(scope="module")
+def averaged(tmp_path_factory):
+    """A small model trained with --average: a tuned reader and logistic regression beside it."""
+    pytest.importorskip("sklearn")
+    path = tmp_path_factory.mktemp("averaged") / "model.json"
+    model = learned.train([DATA / "dev_c.jsonl", DATA / "dev_shared.jsonl"], version="averaged", out=path,
+                          cross_validation=False, average=True)
+    assert model["card"]["settings"]["grade_classifier"] == "tuned reader and logistic regression, averaged"
+    return path
+
+
 @needs_model
 @pytest.mark.learned
-def test_the_grade_averages_the_tuned_readers_and_the_logistic_log_probabilities():
-    model = learned.load_model(str(learned.DEFAULT_MODEL))
+def test_the_grade_averages_the_tuned_readers_and_the_logistic_log_probabilities(averaged):
+    model = learned.load_model(str(averaged))
+    assert model.logistic_arrays is not None
     text, reading = engine.rules_reading(text="my neighbour has been shouting at me over the fence all morning", channel="web")
     features = np.asarray([learned._features(text, reading, model.rule_ids, dict(zip(
         text.pack(), semantic.get_encoder().embed(text.pack()), strict=True)))], dtype=np.float32)
@@ -141,9 +153,9 @@ def test_the_grade_averages_the_tuned_readers_and_the_logistic_log_probabilities
 
 
 @needs_model
-def test_a_logistic_grade_classifier_must_fit_the_features_and_have_a_reader(tmp_path):
-    model = json.loads(learned.DEFAULT_MODEL.read_text())
-    shutil.copy(learned.DEFAULT_MODEL.with_suffix(".onnx"), tmp_path / model["grade"]["tuned"]["file"])
+def test_a_logistic_grade_classifier_must_fit_the_features_and_have_a_reader(tmp_path, averaged):
+    model = json.loads(averaged.read_text())
+    shutil.copy(averaged.with_suffix(".onnx"), tmp_path / model["grade"]["tuned"]["file"])
     short = json.loads(json.dumps(model))
     short["grade"]["logistic"]["weights"] = [row[:-1] for row in short["grade"]["logistic"]["weights"]]
     (tmp_path / "short.json").write_text(json.dumps(short))

@@ -36,6 +36,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-tuning", action="store_true",
                             help="grade with logistic regression on the untuned vectors, as triage-train --no-tuning does "
                                  "(seconds a fold instead of minutes)")
+        parser.add_argument("--average", action="store_true",
+                            help="average each fold's tuned reader with logistic regression, as triage-train --average does")
 
     def handle(self, *args, **options):
         if len(options["files"]) < 2:
@@ -49,7 +51,7 @@ class Command(BaseCommand):
         try:
             results = crossval.cross_validate_engine(
                 options["files"], settings=settings, always=options["train_only"], c=options["c"],
-                progress=self.stderr.write, records=records, tune=not options["no_tuning"],
+                progress=self.stderr.write, records=records, tune=not options["no_tuning"], average=options["average"],
             )
         except ValueError as exc:  # e.g. a fold without every grade
             raise CommandError(str(exc)) from exc

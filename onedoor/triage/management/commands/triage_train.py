@@ -38,7 +38,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-cross-validation", action="store_true", help="skip the leave-one-file-out scores")
         parser.add_argument("--no-tuning", action="store_true",
                             help="grade with logistic regression on the untuned vectors alone, without fine-tuning a tuned "
-                                 "reader to average it with (seconds instead of minutes; the two together grade better)")
+                                 "reader (seconds instead of minutes; the tuned reader grades better)")
+        parser.add_argument("--average", action="store_true",
+                            help="average the tuned reader's grade log-probabilities with logistic regression on the "
+                                 "untuned vectors (cam-2026.12.6's recipe; the reader alone graded new writers better)")
 
     def handle(self, *args, **options):
         records = labelled_records(options["files"], "training")
@@ -50,7 +53,7 @@ class Command(BaseCommand):
                 immediate_threshold=options["immediate_threshold"],
                 vulnerability_threshold=options["vulnerability_threshold"],
                 cross_validation=not options["no_cross_validation"], records=records, out=out,
-                tune=not options["no_tuning"],
+                tune=not options["no_tuning"], average=options["average"],
             )
         except ValueError as exc:  # e.g. a grade with no examples
             raise CommandError(str(exc)) from exc
