@@ -176,7 +176,7 @@ def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.par
 
 def _overrule_config(raw: Any) -> dict[str, Any]:
     """Validate ``learned.overrule`` ({rules, below, at_least}); the grade rules it names must be
-    rules that grade immediate (checked with the rest of the policy, ``policy.load_policy``)."""
+    rules that grade immediate (checked against the policy's rules, ``_config_from_file``)."""
     if not isinstance(raw, Mapping):
         raise PolicyError(f"learned.overrule must be a mapping with rules, below and at_least, not {raw!r}")
     unknown = set(raw) - {"rules", "below", "at_least"}
@@ -187,7 +187,7 @@ def _overrule_config(raw: Any) -> dict[str, Any]:
     rules = raw.get("rules") or []
     if not isinstance(rules, list) or not rules or not all(isinstance(r, str) and r for r in rules):
         raise PolicyError(f"learned.overrule.rules must be a list of grade rule ids, not {rules!r}")
-    if "answer" in " ".join(rules):
+    if any(r.startswith("override.answer_") for r in rules):
         raise PolicyError("learned.overrule.rules may not name a rule on the reporter's own answers: what they told us stands")
     below = raw.get("below")
     if isinstance(below, bool) or not isinstance(below, int | float) or not 0 < below < 1:
@@ -200,19 +200,18 @@ def _overrule_config(raw: Any) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=16)
 def _config_from_file(path: str) -> LearnedConfig:
-    return build_config(policy_section(path, "learned"), base=Path(path).parent)
+    """The file's ``learned:`` section, checked once against the file's grade rules."""
+    config = build_config(policy_section(path, "learned"), base=Path(path).parent)
+    wrong = config.overrule_rules - {r.id for r in load_policy(path).grade_rules if r.grade == "immediate"}
+    if wrong:
+        raise PolicyError(f"learned.overrule.rules names {sorted(wrong)}, which are not grade rules that grade immediate")
+    return config
 
 
 def config_for(policy: Policy) -> LearnedConfig:
     """The learned-layer configuration of a loaded policy (off for policies built in memory)."""
     source = source_file(policy)
-    if not source:
-        return LearnedConfig()
-    config = _config_from_file(source)
-    wrong = config.overrule_rules - {r.id for r in policy.grade_rules if r.grade == "immediate"}
-    if wrong:
-        raise PolicyError(f"learned.overrule.rules names {sorted(wrong)}, which are not grade rules that grade immediate")
-    return config
+    return _config_from_file(source) if source else LearnedConfig()
 
 
 # --------------------------------------------------------------------------- the model
@@ -599,8 +598,10 @@ def fit(
     if present != list(range(len(GRADES))):
         raise ValueError(f"the training data must contain every grade; it has {[GRADES[i] for i in present]}")
     targets = np.array([[v in (r["expected"].get("vulnerabilities") or ()) for v in VULNERABILITIES] for r in records], dtype=int)
-    grade_model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(grade_inputs(features), y)
-    logistic = {"weights": grade_model.coef_, "bias": grade_model.intercept_}
+    logistic: dict[str, Any] = {}
+    if middles is None or average:  # the reader alone needs no logistic regression
+        grade_model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(grade_inputs(features), y)
+        logistic = {"weights": grade_model.coef_, "bias": grade_model.intercept_}
     grade = {"classes": list(GRADES), **logistic}
     if middles is not None:
         examples = [
