@@ -78,6 +78,19 @@ NOT_DANGER = [
     ("The resident keeps phoning to say she has been robbed, but we checked and nothing is missing.", "vuln.missing_person"),
     ("£200 vanished from my nan's purse while the decorator was in, she is 90.", "vuln.missing_person"),
     ("The kitchen floor tiles were smashed by whoever broke in last week.", "harm.medical_danger"),
+    # cam-2026.12.8: false threats to life the new writers showed, in new words.
+    ("Came back from Arran to find the shed done over, my golf clubs and the strimmer are away.", "threat.weapon"),
+    ("I've got a wee lock knife I use at the allotment, can I keep it in the glovebox?", "threat.weapon"),
+    ("Clearing my late grandad's loft in Forfar and there's an old air rifle wrapped in a coat, what now?",
+     "threat.weapon"),
+    ("Can I be a referee on my brother-in-law's shotgun certificate application?", "threat.weapon"),
+    ("A boy in my class keeps messaging me on snapchat saying he'll stab me at the gates on Monday", "override.life_threat"),
+    ("Traffic on the M90 at Kelty has been sat not moving for half an hour, is there something on?", "harm.medical_danger"),
+    ("The man next door is hitting his dog with a stick in the back garden again.", "threat.violence_in_progress"),
+    ("Folk light a fire on the beach at Loch Ard every weekend and leave their rubbish, is that allowed?", "lang.fire"),
+    ("Halò, tha mi airson mo theisteanas gunna ùrachadh. Càite am faigh mi am foirm?", "lang.weapon"),
+    ("Dzień dobry, i od tamtej pory nikt się ze mną nie skontaktował w sprawie kradzieży roweru.",
+     "harm.suicide_imminent"),
 ]
 STILL_DANGER = [
     "my pal has taken an od and she is falling asleep",
@@ -155,6 +168,11 @@ FOREIGN_EMERGENCIES = [
     ("Мой муж бьёт меня прямо сейчас, дети плачут", "domestic_abuse"),
     ("Mi amigo dice que quiere quitarse la vida esta noche y no contesta", "suicide_risk"),
     ("Mama mówi bardzo niewyraźnie, chyba ma udar, jest sama w domu w Perth", None),
+    # cam-2026.12.8: someone not moving or not responding; knives in Bulgarian; a fight going on.
+    ("Wypadek na A90 koło Stonehaven, motocyklista leży na drodze i się nie rusza", None),
+    ("Моя подруга лежить на підлозі у ванній і не рухається", None),
+    ("Трима мъже с ножове гонят брат ми по улицата", None),
+    ("Przed sklepem na Union Street bije się dwóch facetów, jeden ma nóż", None),
 ]
 # The same kinds of words about the past, or a threat that is not to life: a person reads them
 # (prompt, the language floor) but they are not emergencies.
@@ -163,6 +181,12 @@ FOREIGN_NOT_EMERGENCIES = [
     "有人在网上威胁要把我的照片发给我的家人，我该怎么办",
     "تعرضت للضرب قبل أسبوعين في المطعم الذي أعمل فيه ولدي صور",
     "Sąsiad od miesięcy krzyczy i kopie w moje drzwi w nocy, mam nagrania",
+    # cam-2026.12.8: a past assault told in the past form; "threatens" (to evict, to report) is
+    # not a threat to kill; "acum trei zile" is three days ago, not now.
+    "Tydzień temu przed sklepem w Perth obcy mężczyzna uderzył mnie w twarz, znam jego imię.",
+    "Господар погрожує виселити нас з квартири до кінця тижня. Що нам робити?",
+    "Acum trei zile un coleg de muncă m-a lovit în vestiar, am martori.",
+    "قبل حوالي ساعة ضربني رجل في موقف الحافلات وسرق حقيبتي. أنا بخير وفي البيت.",
 ]
 
 
