@@ -77,14 +77,16 @@ def cross_validate_engine(
     held_out = [Path(p).name for p in paths]
     base = load_policy(policy_path)
     middles: list[Any] | None = [] if tune else None
-    features, rule_ids = learned.training_features(records, base, middles)
+    words: list[str] = []
+    features, rule_ids = learned.training_features(records, base, middles, words)
     results: dict[Setting, dict[str, Report]] = {s: {} for s in settings}
     with tempfile.TemporaryDirectory(prefix="onedoor-cv-") as tmp:
         for number, name in enumerate(held_out, 1):
             train = [i for i, r in enumerate(records) if r["_file"] != name]
             test = [r for r in records if r["_file"] == name]
             fitted = learned.fit(features[train], [records[i] for i in train], c,
-                                 None if middles is None else [middles[i] for i in train], average=average)
+                                 None if middles is None else [middles[i] for i in train], average=average,
+                                 words=[words[i] for i in train])
             model_path = Path(tmp) / f"{number}" / "learned_model.json"
             model_path.parent.mkdir()
             learned.write_model(fitted, model_path, version=f"cv-{name}", rule_ids=rule_ids)

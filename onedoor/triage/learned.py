@@ -50,7 +50,9 @@ import functools
 import hashlib
 import json
 import logging
+import math
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +89,13 @@ THRIVE_FACTORS = ("threat", "harm", "risk", "investigation", "vulnerability", "e
 # to the lexicon and the descriptions, and 0.805 with these deciding (docs/triage.md).
 MEANING_WIDTH = 2 * semantic.DIMENSIONS
 VULNERABILITY_WIDTH = MEANING_WIDTH + len(VULNERABILITIES)
+# The vulnerability classifiers also read the words themselves (``Words``): the sentence model's
+# vectors keep the gist and lose the telling word ("dementia", "county lines", "cuckooed"). Out
+# of fold on thirteen new writers' files, adding the words raised the classifiers' F1 from 0.72
+# to 0.80 (docs/triage.md, "cam-2026.12.8").
+WORDS_MAX = 8000  # the commonest words and word pairs kept (seen in at least 2 contacts)
+WORDS_SCALE = 2.0  # the words' weight beside the vectors
+_WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 # "off" turns the layer off (the rules decide alone); "auto" (default) uses it where the policy
 # has a model and the sentence model is installed. Read on every call, for tests.
 ENV_SWITCH = "ONEDOOR_TRIAGE_LEARNED"
@@ -236,6 +245,8 @@ class LearnedModel:
     # the grade's log-probabilities are the mean of the two classifiers'.
     logistic_weights: Any = None
     logistic_bias: Any = None
+    # With words, the vulnerability weights are (categories x VULNERABILITY_WIDTH + its vocabulary).
+    words: Words | None = None
 
     @functools.cached_property
     def arrays(self) -> tuple[Any, Any, Any, Any]:
@@ -255,6 +266,49 @@ class LearnedModel:
         if self.logistic_weights is None:
             return None
         return np.asarray(self.logistic_weights, dtype=np.float32), np.asarray(self.logistic_bias, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Words:
+    """The words a vulnerability classifier reads: tf-idf over words and word pairs (sublinear
+    counts, L2 unit length, times ``scale``), computed exactly as scikit-learn's
+    ``TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2))`` does, so training needs
+    scikit-learn and assessing does not. `vocabulary` is in column order."""
+
+    vocabulary: tuple[str, ...]
+    idf: tuple[float, ...]
+    scale: float
+
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        return {term: number for number, term in enumerate(self.vocabulary)}
+
+    def row(self, text: str) -> dict[int, float]:
+        """The columns of `text` that are not zero, and their values."""
+        tokens = _WORD.findall(text.lower())
+        counts: dict[int, int] = {}
+        for term in [*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))]:
+            column = self.index.get(term)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        values = {column: (1.0 + math.log(n)) * self.idf[column] for column, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in values.values()))
+        return {column: v / norm * self.scale for column, v in values.items()} if norm else {}
+
+    def matrix(self, texts: Sequence[str]) -> Any:
+        """Rows for many texts (numpy, dense)."""
+        import numpy as np
+
+        out = np.zeros((len(texts), len(self.vocabulary)), dtype=np.float32)
+        for number, text in enumerate(texts):
+            for column, value in self.row(text).items():
+                out[number, column] = value
+        return out
+
+
+def words_of(text: ContactText) -> str:
+    """What ``Words`` reads of a contact: its sentences as the engine read them."""
+    return " ".join(text.sentences)
 
 
 class ModelError(ValueError):
@@ -321,6 +375,7 @@ def _parse_model(path: str) -> LearnedModel:
         logistic = raw["grade"].get("logistic")
         if logistic is not None and layers is None:
             raise ModelError(f"{path}: a logistic grade classifier is averaged with a tuned reader, and there is none")
+        words = _parse_words(raw["vulnerability"].get("words"), path)
         logistic_weights = logistic_bias = None
         if logistic is not None:
             logistic_weights = _matrix(logistic["weights"], len(grades), feature_width(rule_ids), f"{path}: logistic grade weights")
@@ -332,18 +387,32 @@ def _parse_model(path: str) -> LearnedModel:
             grade_weights=grade_weights,
             grade_bias=_matrix([raw["grade"]["bias"]], 1, len(grades), f"{path}: grade bias")[0],
             vulnerabilities=vulns,
-            vulnerability_weights=_matrix(raw["vulnerability"]["weights"], len(vulns), VULNERABILITY_WIDTH, f"{path}: vulnerability weights"),
+            vulnerability_weights=_matrix(raw["vulnerability"]["weights"], len(vulns),
+                                          VULNERABILITY_WIDTH + (len(words.vocabulary) if words else 0),
+                                          f"{path}: vulnerability weights"),
             vulnerability_bias=_matrix([raw["vulnerability"]["bias"]], 1, len(vulns), f"{path}: vulnerability bias")[0],
             card=raw.get("card") or {},
             rule_ids=rule_ids,
             tuned=layers,
             logistic_weights=logistic_weights,
             logistic_bias=logistic_bias,
+            words=words,
         )
     except ModelError:
         raise
     except (KeyError, TypeError, ValueError, IndexError) as error:
         raise ModelError(f"{path}: malformed learned model ({error})") from error
+
+
+def _parse_words(raw: Any, path: str) -> Words | None:
+    if raw is None:
+        return None
+    vocabulary, idf, scale = tuple(str(t) for t in raw["vocabulary"]), tuple(float(x) for x in raw["idf"]), float(raw["scale"])
+    if len(vocabulary) != len(idf) or len(set(vocabulary)) != len(vocabulary):
+        raise ModelError(f"{path}: the words' vocabulary ({len(vocabulary)}) and idf ({len(idf)}) do not match")
+    if not all(math.isfinite(x) and x > 0 for x in (*idf, scale)):
+        raise ModelError(f"{path}: the words' idf and scale must be positive numbers")
+    return Words(vocabulary=vocabulary, idf=idf, scale=scale)
 
 
 @dataclass(frozen=True)
@@ -513,7 +582,7 @@ def predict(
         embedded = dict(zip(pack, rows, strict=True))
     features = np.asarray([_features(text, reading, model.rule_ids, embedded)], dtype=np.float32)
     tuned = None if model.tuned is None else np.asarray([tuned_vector(text, model.tuned, middles or {})])
-    grade, vuln = _probabilities(features, model, tuned)
+    grade, vuln = _probabilities(features, model, tuned, [words_of(text)])
     return Prediction(
         model_version=model.version,
         grade_probabilities={g: round(float(p), 4) for g, p in zip(model.grades, grade[0], strict=True)},
@@ -582,14 +651,15 @@ def read_labelled(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
 
 def fit(
     features: Any, records: Sequence[Mapping[str, Any]], c: float, middles: Sequence[Any] | None = None,
-    *, average: bool = False,
+    *, average: bool = False, words: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Fit the grade and vulnerability classifiers on `features` (``training_features``); with
     `middles` (the same contacts' windows' middle states and words, see ``vectors``) the grade
     classifier is a tuned reader, fine-tuned on them (``onedoor.triage.tuned``), and with `average`
     also the logistic regression fitted without them, whose log-probabilities are averaged with the
     reader's. Scored on ten new writers' contacts the reader alone graded better (docs/triage.md,
-    "cam-2026.12.7"), so averaging is no longer the default."""
+    "cam-2026.12.7"), so averaging is no longer the default. With `words` (each contact's
+    ``words_of``) the vulnerability classifiers also read the words (``Words``)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -617,6 +687,10 @@ def fit(
                  **({"logistic": logistic} if average else {})}
     vuln_weights, vuln_bias, vuln_classes = [], [], []
     meaning = vulnerability_inputs(features)
+    vocabulary = None
+    if words is not None:
+        vocabulary = _fit_words(words)
+        meaning = np.hstack([meaning, vocabulary.matrix(words)])
     for number, category in enumerate(VULNERABILITIES):
         target = targets[:, number]
         if target.sum() < 3:
@@ -627,8 +701,18 @@ def fit(
         vuln_bias.append(model.intercept_[0])
     return {
         "grade": grade,
-        "vulnerability": {"classes": vuln_classes, "weights": np.array(vuln_weights), "bias": np.array(vuln_bias)},
+        "vulnerability": {"classes": vuln_classes, "weights": np.array(vuln_weights), "bias": np.array(vuln_bias),
+                          **({"words": vocabulary} if vocabulary is not None else {})},
     }
+
+
+def _fit_words(texts: Sequence[str]) -> Words:
+    """The vocabulary and idf of `texts` (scikit-learn's ``TfidfVectorizer``, kept as ``Words``)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2, max_features=WORDS_MAX).fit(texts)
+    vocabulary = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+    return Words(vocabulary=tuple(vocabulary), idf=tuple(float(x) for x in vectorizer.idf_), scale=WORDS_SCALE)
 
 
 def _as_model(fitted: Mapping[str, Any], version: str, rule_ids: Sequence[str]) -> LearnedModel:
@@ -641,6 +725,7 @@ def _as_model(fitted: Mapping[str, Any], version: str, rule_ids: Sequence[str]) 
         card={}, rule_ids=tuple(rule_ids),
         tuned=None if fitted["grade"].get("layers") is None else tuned_reader.reader_for(fitted["grade"]["layers"]),
         logistic_weights=logistic.get("weights"), logistic_bias=logistic.get("bias"),
+        words=fitted["vulnerability"].get("words"),
     )
 
 
@@ -652,11 +737,12 @@ def tuned_vectors(layers: tuned_reader.TunedReader | None, middles: Sequence[Any
     return None if layers is None else np.asarray([layers.pooled(states, words) for states, words in middles])
 
 
-def _probabilities(features: Any, model: LearnedModel, tuned: Any = None) -> tuple[Any, Any]:
+def _probabilities(features: Any, model: LearnedModel, tuned: Any = None, words: Sequence[str] | None = None) -> tuple[Any, Any]:
     """Grade and vulnerability probabilities of feature rows (`tuned`: the tuned reader's vectors
-    of the same contacts, when the model has one). With a logistic classifier beside the tuned
-    reader, the grade's log-probabilities are the mean of the two's: their logits are averaged
-    (a softmax's log-probabilities are its logits less a constant per row)."""
+    of the same contacts, when the model has one; `words`: their ``words_of``, which a model
+    whose vulnerability classifiers read words needs). With a logistic classifier beside the
+    tuned reader, the grade's log-probabilities are the mean of the two's: their logits are
+    averaged (a softmax's log-probabilities are its logits less a constant per row)."""
     import numpy as np
 
     grade_weights, grade_bias, vulnerability_weights, vulnerability_bias = model.arrays
@@ -667,14 +753,24 @@ def _probabilities(features: Any, model: LearnedModel, tuned: Any = None) -> tup
         logits = (logits + grade_inputs(features) @ logistic_weights.T + logistic_bias) / 2
     logits = logits - logits.max(axis=1, keepdims=True)
     grade = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    vuln = 1.0 / (1.0 + np.exp(-(vulnerability_inputs(features) @ vulnerability_weights.T + vulnerability_bias)))
+    vuln_logits = vulnerability_inputs(features) @ vulnerability_weights[:, :VULNERABILITY_WIDTH].T + vulnerability_bias
+    if model.words is not None:
+        if words is None or len(words) != len(features):
+            raise ValueError("this model's vulnerability classifiers read the words: pass each contact's words_of")
+        by_word = vulnerability_weights[:, VULNERABILITY_WIDTH:]
+        for number, text in enumerate(words):
+            row = model.words.row(text)
+            if row:
+                columns = np.fromiter(row, dtype=np.intp, count=len(row))
+                vuln_logits[number] += by_word[:, columns] @ np.fromiter(row.values(), dtype=np.float32, count=len(row))
+    vuln = 1.0 / (1.0 + np.exp(-vuln_logits))
     return grade, vuln
 
 
 def cross_validate(
     features: Any, records: Sequence[Mapping[str, Any]], *, c: float, immediate_threshold: float,
     vulnerability_threshold: float, rule_ids: Sequence[str] = (), middles: Sequence[Any] | None = None,
-    average: bool = False,
+    average: bool = False, words: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Leave-one-file-out: train on every other file, score the file left out (the model alone,
     without the rules). Files written by different people make this an honest estimate of how
@@ -689,11 +785,12 @@ def cross_validate(
         test = [i for i, r in enumerate(records) if r["_file"] == name]
         try:
             model = _as_model(fit(features[train], [records[i] for i in train], c,
-                                  None if middles is None else [middles[i] for i in train], average=average), "cv", rule_ids)
+                                  None if middles is None else [middles[i] for i in train], average=average,
+                                  words=None if words is None else [words[i] for i in train]), "cv", rule_ids)
         except ValueError:
             continue
         held = None if middles is None else tuned_vectors(model.tuned, [middles[i] for i in test])
-        grade_p, vuln_p = _probabilities(features[test], model, held)
+        grade_p, vuln_p = _probabilities(features[test], model, held, None if words is None else [words[i] for i in test])
         predicted = [
             "immediate" if g[model.grades.index("immediate")] >= immediate_threshold else model.grades[int(np.argmax(g))]
             for g in grade_p
@@ -729,10 +826,12 @@ def missing_training_tools(what: str = "training") -> str | None:
 
 def training_features(
     records: Sequence[Mapping[str, Any]], policy: Policy, middles: list[Any] | None = None,
+    words: list[str] | None = None,
 ) -> tuple[Any, list[str]]:
     """The feature rows of labelled records and the indicators used as features (those the
     rules found in at least MIN_RULE_COUNT of them: chosen from the words, never the labels).
-    With a list as `middles`, what a tuned reader trains on is appended to it (see ``vectors``)."""
+    With a list as `middles`, what a tuned reader trains on is appended to it (see ``vectors``);
+    with a list as `words`, each contact's ``words_of``."""
     from onedoor.triage import engine  # it imports this module
 
     read = [engine.rules_reading(text=r["text"], channel=r["channel"], answers=r.get("answers"), policy=policy) for r in records]
@@ -741,6 +840,8 @@ def training_features(
         for rule in reading.rule_ids:
             counts[rule] = counts.get(rule, 0) + 1
     rule_ids = sorted(r for r, n in counts.items() if n >= MIN_RULE_COUNT)
+    if words is not None:
+        words.extend(words_of(text) for text, _ in read)
     features = vectors([t for t, _ in read], [r for _, r in read], rule_ids, middles)
     if features is None:
         raise RuntimeError("training needs the sentence model: install it with `make install ML=1`")
@@ -769,7 +870,10 @@ def as_json(
                      if (logistic := fitted["grade"].get("logistic")) is not None else {})},
         "vulnerability": {"classes": fitted["vulnerability"]["classes"],
                           "weights": rounded(fitted["vulnerability"]["weights"]),
-                          "bias": rounded(fitted["vulnerability"]["bias"])},
+                          "bias": rounded(fitted["vulnerability"]["bias"]),
+                          **({"words": {"vocabulary": list(words.vocabulary), "idf": [round(x, 6) for x in words.idf],
+                                        "scale": words.scale}}
+                             if (words := fitted["vulnerability"].get("words")) is not None else {})},
         "card": dict(card or {}),
     }
 
@@ -804,8 +908,9 @@ def train(
     if not records:
         raise ValueError("no labelled contacts to train on")
     middles: list[Any] | None = [] if tune else None
-    features, rule_ids = training_features(records, load_policy(), middles)
-    fitted = fit(features, records, c, middles, average=average)
+    words: list[str] = []
+    features, rule_ids = training_features(records, load_policy(), middles, words)
+    fitted = fit(features, records, c, middles, average=average, words=words)
     card: dict[str, Any] = {
         "trained_on": [
             {"file": Path(p).name, "sha256": file_digest(p), "contacts": sum(r["_file"] == Path(p).name for r in records)}
@@ -817,6 +922,7 @@ def train(
                      "vulnerability_threshold": vulnerability_threshold, "rules_scale": RULES_SCALE,
                      "min_rule_count": MIN_RULE_COUNT,
                      "grade_classifier": _grade_classifier(tune, average),
+                     "vulnerability_words": {"max": WORDS_MAX, "scale": WORDS_SCALE, "ngrams": [1, 2], "min_df": 2},
                      **({"tuned": {"layers": tuned_reader.LAYERS, "epochs": tuned_reader.EPOCHS,
                                    "layer_rate": tuned_reader.LAYER_RATE, "head_rate": tuned_reader.HEAD_RATE,
                                    "rules_weight": tuned_reader.RULES_WEIGHT, "seed": tuned_reader.SEED}} if tune else {})},
@@ -825,6 +931,7 @@ def train(
         card["leave_one_file_out"] = cross_validate(
             features, records, c=c, immediate_threshold=immediate_threshold,
             vulnerability_threshold=vulnerability_threshold, rule_ids=rule_ids, middles=middles, average=average,
+            words=words,
         )
     return write_model(fitted, out, version=version, rule_ids=rule_ids, card=card)
 

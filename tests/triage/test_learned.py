@@ -74,7 +74,7 @@ def test_the_bundled_policy_names_the_bundled_model_and_it_loads():
         assert learned.file_digest(DATA / entry["file"]) == entry["sha256"], f"{entry['file']} changed: retrain"
     # The held-out sets still measured on are never trained on (heldout_b to heldout_e were spent
     # and have been training data since cam-2026.12.6b).
-    assert not {f"heldout_{x}.jsonl" for x in "fghijk"} & {
+    assert not {f"heldout_{x}.jsonl" for x in "fghijklm"} & {
         e["file"] for e in card["trained_on"]}
 
 
@@ -249,10 +249,49 @@ def test_training_writes_a_model_with_its_card(tmp_path):
     assert model["card"]["contacts"] == 70
     assert set(model["card"]["leave_one_file_out"]) == {"dev_c.jsonl", "dev_shared.jsonl"}
     assert loaded.rule_ids and len(loaded.grade_weights[0]) == learned.tuned_width(loaded.rule_ids)
+    # The vulnerability classifiers read the words too: their vocabulary is in the model.
+    assert loaded.words is not None and 0 < len(loaded.words.vocabulary) <= learned.WORDS_MAX
+    assert len(loaded.vulnerability_weights[0]) == learned.VULNERABILITY_WIDTH + len(loaded.words.vocabulary)
+    assert model["card"]["settings"]["vulnerability_words"]["max"] == learned.WORDS_MAX
     text, reading = engine.rules_reading(text="someone has just stolen my bike", channel="web")
     assert text.sentences == ("someone has just stolen my bike",) and reading.grade in GRADES
     prediction = learned.predict(text, reading, loaded)
     assert abs(sum(prediction.grade_probabilities.values()) - 1) < 1e-3
+
+
+def test_words_are_counted_as_scikit_learn_counts_them():
+    """Training builds the vocabulary with scikit-learn; assessing counts the words without it,
+    and must count them the same way."""
+    pytest.importorskip("sklearn")
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = ["my gran has dementia and she has wandered off again", "he says he's going to end it all",
+             "county lines: they've taken over my brother's flat", "the gran next door has been cuckooed",
+             "Dementia, wandered off, gran, again and again", "nothing here at all"]
+    words = learned._fit_words(texts)
+    expected = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2, max_features=learned.WORDS_MAX).fit(texts)
+    assert np.allclose(words.matrix(texts), expected.transform(texts).toarray() * learned.WORDS_SCALE, atol=1e-6)
+    assert words.row("zebra quagga okapi") == {}  # no word it knows
+
+
+@pytest.mark.parametrize(("words", "error"), [
+    ({"vocabulary": ["gran", "dementia"], "idf": [1.5]}, "do not match"),
+    ({"vocabulary": ["gran", "gran"], "idf": [1.5, 1.5]}, "do not match"),
+    ({"vocabulary": ["gran"], "idf": [-1.0]}, "positive"),
+    ({"vocabulary": ["gran", "dementia"], "idf": [1.5, 2.0]}, "vulnerability weights"),  # weights are one short
+])
+def test_a_model_whose_words_do_not_match_its_weights_is_refused(tmp_path, words, error):
+    model = json.loads(learned.DEFAULT_MODEL.read_text())
+    width = learned.VULNERABILITY_WIDTH + (len(model["vulnerability"]["words"]["vocabulary"])
+                                           if "words" in model["vulnerability"] else 0)
+    model["vulnerability"]["weights"] = [row[:width] + [0.1] for row in model["vulnerability"]["weights"]]
+    model["vulnerability"]["words"] = {"scale": 2.0, **words}
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(model))
+    shutil.copy(learned.DEFAULT_MODEL.with_suffix(".onnx"), tmp_path / model["grade"]["tuned"]["file"])
+    with pytest.raises(learned.ModelError, match=error):
+        learned.load_model(str(path))
 
 
 def test_a_model_for_other_features_is_refused(tmp_path):

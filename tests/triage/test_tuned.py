@@ -140,7 +140,7 @@ def test_the_grade_averages_the_tuned_readers_and_the_logistic_log_probabilities
     vector = np.asarray([learned.tuned_vector(text, model.tuned, middles)])
 
     def log_probabilities(m):
-        return np.log(learned._probabilities(features, m, vector)[0][0])
+        return np.log(learned._probabilities(features, m, vector, [learned.words_of(text)])[0][0])
 
     both = log_probabilities(model)
     reader = log_probabilities(dataclasses.replace(model, logistic_weights=None, logistic_bias=None))
