@@ -88,6 +88,8 @@ NOT_DANGER = [
     ("Traffic on the M90 at Kelty has been sat not moving for half an hour, is there something on?", "harm.medical_danger"),
     ("The man next door is hitting his dog with a stick in the back garden again.", "threat.violence_in_progress"),
     ("Folk light a fire on the beach at Loch Ard every weekend and leave their rubbish, is that allowed?", "lang.fire"),
+    ("There are bats roosting in the roof of our church hall and the roofers start on Monday, who do I tell?",
+     "threat.weapon"),
     ("Halò, tha mi airson mo theisteanas gunna ùrachadh. Càite am faigh mi am foirm?", "lang.weapon"),
     ("Dzień dobry, i od tamtej pory nikt się ze mną nie skontaktował w sprawie kradzieży roweru.",
      "harm.suicide_imminent"),
@@ -123,6 +125,9 @@ STILL_DANGER = [
     # cam-2026.11.16: found, and still lying there.
     "Came home to find my flatmate unconscious in the bathroom",
     "found an old man collapsed at the bus shelter on Leith Walk",
+    # cam-2026.12.8: a bat or a golf club held at someone, now.
+    "her ex is at the door right now and he's got a bat, he's shouting he'll do her in",
+    "two boys swinging golf clubs at folk outside the chippy on Main Street right now",
 ]
 
 # The same words, over: not emergencies (the rules alone).
