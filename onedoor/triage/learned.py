@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -296,14 +297,15 @@ class Words:
         return {column: v / norm * self.scale for column, v in values.items()} if norm else {}
 
     def matrix(self, texts: Sequence[str]) -> Any:
-        """Rows for many texts (numpy, dense)."""
-        import numpy as np
+        """Rows for many texts (a scipy sparse matrix: a contact uses a few hundred of the columns)."""
+        from scipy import sparse
 
-        out = np.zeros((len(texts), len(self.vocabulary)), dtype=np.float32)
-        for number, text in enumerate(texts):
-            for column, value in self.row(text).items():
-                out[number, column] = value
-        return out
+        rows = [self.row(text) for text in texts]
+        return sparse.csr_matrix(
+            ([v for row in rows for v in row.values()],
+             [c for row in rows for c in row],
+             [0, *itertools.accumulate(len(row) for row in rows)]),
+            shape=(len(texts), len(self.vocabulary)), dtype="float32")
 
 
 def words_of(text: ContactText) -> str:
@@ -689,8 +691,10 @@ def fit(
     meaning = vulnerability_inputs(features)
     vocabulary = None
     if words is not None:
+        from scipy import sparse
+
         vocabulary = _fit_words(words)
-        meaning = np.hstack([meaning, vocabulary.matrix(words)])
+        meaning = sparse.hstack([sparse.csr_matrix(meaning), vocabulary.matrix(words)], format="csr")
     for number, category in enumerate(VULNERABILITIES):
         target = targets[:, number]
         if target.sum() < 3:

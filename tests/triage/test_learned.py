@@ -271,7 +271,7 @@ def test_words_are_counted_as_scikit_learn_counts_them():
              "Dementia, wandered off, gran, again and again", "nothing here at all"]
     words = learned._fit_words(texts)
     expected = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2, max_features=learned.WORDS_MAX).fit(texts)
-    assert np.allclose(words.matrix(texts), expected.transform(texts).toarray() * learned.WORDS_SCALE, atol=1e-6)
+    assert np.allclose(words.matrix(texts).toarray(), expected.transform(texts).toarray() * learned.WORDS_SCALE, atol=1e-6)
     assert words.row("zebra quagga okapi") == {}  # no word it knows
 
 
