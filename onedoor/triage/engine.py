@@ -484,14 +484,18 @@ def _positive_match(regex: re.Pattern[str], sentences: list[Sentence], policy: P
 
 
 def _find_hits(
-    sentences: list[Sentence], indicator: Indicator, policy: Policy, joined: str | None = None
+    sentences: list[Sentence], indicator: Indicator, policy: Policy, joined: str | None = None, english: bool = False
 ) -> list[Hit]:
+    """The indicator's hits in the sentences. In a contact in `english`, an indicator of
+    another language's words counts only in a sentence that is not in English."""
     hits: list[Hit] = []
     if joined is not None and not indicator.regex.search(joined):
         return hits  # one search over the whole message saves a search per sentence
     for index, sentence in enumerate(sentences):
         matches = list(indicator.regex.finditer(sentence.text))
         if not matches:
+            continue
+        if english and indicator.other_language and not _probably_not_english(sentence.text):
             continue
         if indicator.unless is not None and indicator.unless.search(sentence.text):
             continue
@@ -607,6 +611,7 @@ def _establish_facts(
     sentences = _split_sentences(body, policy, happened) if body else []
     facts.has_question = any(c.question for s in sentences for c in s.clauses)
 
+    detected, not_english = _language(text[:MAX_TEXT_CHARS], body, policy)
     joined = "\n".join(s.text for s in sentences)
     text_hits: list[Hit] = []
     deferred: list[Indicator] = []
@@ -614,7 +619,7 @@ def _establish_facts(
         if indicator.requires is not None:
             deferred.append(indicator)  # needs the other facts first
             continue
-        text_hits.extend(_find_hits(sentences, indicator, policy, joined))
+        text_hits.extend(_find_hits(sentences, indicator, policy, joined, english=not not_english))
     answer_hits, suppressed = _answer_hits(answers, policy, happened)
     # The person's direct answer beats what we infer from their words.
     text_hits = [h for h in text_hits if not (h.tags & suppressed)]
@@ -623,8 +628,7 @@ def _establish_facts(
         requirement = indicator.requires
         assert requirement is not None
         if any(h.counts and h.tags & requirement.tags and h.timing in requirement.timing for h in hits):
-            hits.extend(_find_hits(sentences, indicator, policy, joined))
-    detected, not_english = _language(text[:MAX_TEXT_CHARS], body, policy)
+            hits.extend(_find_hits(sentences, indicator, policy, joined, english=not not_english))
     believed = detected.known and (detected.is_english != not_english)
     facts.language, facts.language_name = (detected.code, detected.name) if believed else ("", "")
     if not_english:

@@ -104,6 +104,9 @@ class Indicator:
     life_threat: frozenset[str]
     vulnerabilities: tuple[str, ...]
     negatable: bool
+    # Words of other languages: counted only where the contact, or the sentence, is not in
+    # English (Romanian "camera" and Polish "pistolet" are also English words).
+    other_language: bool = False
 
 
 @dataclass(frozen=True)
@@ -388,7 +391,15 @@ def _indicator(item: Mapping[str, Any]) -> Indicator:
         life_threat=frozenset(_known(item.get("life_threat"), TIMINGS, where)),
         vulnerabilities=_known(item.get("vulnerabilities"), VULNERABILITIES, where),
         negatable=bool(item.get("negatable", True)),
+        other_language=_flag(item, "other_language", where),
     )
+
+
+def _flag(item: Mapping[str, Any], key: str, where: str) -> bool:
+    value = item.get(key, False)
+    if not isinstance(value, bool):
+        raise PolicyError(f"{where}: {key} must be true or false, not {value!r}")
+    return value
 
 
 def _implies(raw: Mapping[str, Any]) -> Mapping[str, tuple[str, ...]]:

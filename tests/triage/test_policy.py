@@ -55,6 +55,7 @@ def test_another_policy_file_can_be_loaded(tmp_path):
         (lambda raw: raw["indicators"][0].update(factor="danger"), "factor must be one of"),
         (lambda raw: raw["indicators"][0].update(patterns=["(unclosed"]), "bad regular expression"),
         (lambda raw: raw["indicators"][0].update(vulnerabilities=["grumpy"]), "unknown"),
+        (lambda raw: raw["indicators"][0].update(other_language="yes"), "other_language must be true or false"),
         (lambda raw: raw["negation"].update(cues=[False, "not"]), "quoted strings"),
         (lambda raw: raw["grade_rules"].pop(), "last grade rule"),
         (lambda raw: raw.pop("version"), "version"),

@@ -207,3 +207,34 @@ def test_emergencies_in_other_languages(text, vulnerability):
 def test_other_languages_past_or_not_to_life(text):
     result = assess(text=text, channel="web")
     assert result.interpreter_needed and result.grade == "prompt", result.rationale
+
+
+# Words of other languages that English shares: in a message in English they are English.
+ENGLISH_AFTER_ALL = [
+    ("Someone keyed my car in the Tesco car park last night, the store says their camera caught it.",
+     "lang.evidence"),
+    ("My grandson wore his sgian dubh to a wedding in Inverness and it was stolen from the hotel room on Saturday.",
+     "lang.weapon"),
+    ("The lad next door was showing his pals a pistol he bought online, I saw it through the window last week.",
+     "lang.weapon"),
+]
+
+
+@pytest.mark.parametrize(("text", "rule"), ENGLISH_AFTER_ALL, ids=[c[1] + ":" + c[0][:30] for c in ENGLISH_AFTER_ALL])
+def test_other_languages_words_do_not_count_in_english(monkeypatch, text, rule):
+    monkeypatch.setenv(semantic.ENV_SWITCH, "off")
+    result = assess(text=text, channel="web")
+    assert not result.interpreter_needed
+    assert rule not in result.rules_fired, result.rationale
+
+
+def test_a_sentence_in_another_language_inside_an_english_message_still_counts(monkeypatch):
+    # The writer quotes a neighbour in Polish: "he has a knife, he is beating her".
+    monkeypatch.setenv(semantic.ENV_SWITCH, "off")
+    result = assess(
+        text="I live below a Polish couple in Leith and I have just had a text from her. "
+             "On ma nóż, bije ją teraz w kuchni, proszę pomóżcie. What do I do, I can hear banging now.",
+        channel="web",
+    )
+    assert {"lang.weapon", "lang.violence"} <= set(result.rules_fired), result.rationale
+    assert result.grade == "immediate", result.rationale
