@@ -52,6 +52,28 @@ def test_rule_gaps(monkeypatch, mode, text, grade, found, not_found):
 # whole-engine cross-validation): the indicator named must not fire. Beside each, the same words
 # in a real emergency, which must still be graded immediate.
 NOT_DANGER = [
+    # cam-2026.12.9: an approach the child has escaped from, an heirloom, a shop's stock, a
+    # charge, a sport, a joke, a dropped wallet and a dated past damage are not threats to life.
+    ("A man in a car pulled up beside my daughter on her way home from school this afternoon and asked her to get in. She ran home and she is safe.",
+     "override.life_threat"),
+    ("I have inherited my great-grandfather's cavalry sword. Is it legal to hang it in the hall of my new flat?",
+     "override.life_threat"),
+    ("Our shop in Perth sells chef's knives and cleavers. Do we have to check ID for every sale?",
+     "override.life_threat"),
+    ("My nephew has been charged with possession of a knife. When is the court date likely to be?",
+     "override.life_threat"),
+    ("The hammer throw is at 2pm at the Braemar gathering and the crowd will be close by.",
+     "override.life_threat"),
+    ("lol my mum's going to kill me, I've left my purse on the bus again. Has a brown purse been handed in?",
+     "threat.threat_to_kill"),
+    ("Someone dropped this wallet, I found it lying on the pavement on Union Street. Where can I hand it in?",
+     "harm.medical_danger"),
+    ("On the 5th of this month someone used a hammer to smash the windows of the shed in Alloa.",
+     "override.life_threat"),
+    ("Mój syn (15 lat) wrócił ze szkoły i powiedział, że starsi chłopcy zabrali mu telefon w parku.",
+     "lang.child_taken"),
+    ("Dzień dobry, czy w Szkocji mogę mieć w samochodzie nóż do ryb, kiedy jadę na ryby?",
+     "override.life_threat"),
     ("Bit of an odd one. My ex has just moved into the same block of flats as me. He's been nothing but polite.",
      "harm.suicide_imminent"),
     ("When I was a boy my pal and I found an old revolver and we got scared and threw it in the Water of Leith.",
@@ -95,6 +117,8 @@ NOT_DANGER = [
      "harm.suicide_imminent"),
 ]
 STILL_DANGER = [
+    # cam-2026.12.9: not an heirloom, though it is his own.
+    "My husband has just taken his rifle out of the cabinet and gone up the hill saying he can't go on. Twenty minutes ago.",
     "my pal has taken an od and she is falling asleep",
     "she has ODd on her tablets, please come",
     "A man just threw a woman in the river at the Shore and she is not coming up",
@@ -178,6 +202,9 @@ FOREIGN_EMERGENCIES = [
     ("Моя подруга лежить на підлозі у ванній і не рухається", None),
     ("Трима мъже с ножове гонят брат ми по улицата", None),
     ("Przed sklepem na Union Street bije się dwóch facetów, jeden ma nóż", None),
+    # cam-2026.12.9: a child being taken, a small child gone, now.
+    ("Jakiś mężczyzna wciąga moją córkę do samochodu przed szkołą w Kirkcaldy, teraz!", "child_at_risk"),
+    ("Copilul meu de 4 ani a dispărut acum din supermarketul din Aberdeen, nu îl găsim", "child_at_risk"),
 ]
 # The same kinds of words about the past, or a threat that is not to life: a person reads them
 # (prompt, the language floor) but they are not emergencies.
