@@ -189,8 +189,13 @@ class Facts:
         return [h for h in self.hits if h.counts]
 
     @property
+    def threats_to_life(self) -> list[Hit]:
+        """The counted hits that are each a threat to life at their timing."""
+        return [h for h in self.counted if h.timing in h.life_threat]
+
+    @property
     def life_threat(self) -> bool:
-        return any(h.timing in h.life_threat for h in self.counted)
+        return bool(self.threats_to_life)
 
     @property
     def question_only(self) -> bool:
@@ -224,6 +229,17 @@ def assess(
     facts = _establish_facts(text, clean_answers, policy, context)
     facts.notes.extend(answer_notes)
     return _decide(facts, channel, policy)
+
+
+def threats_to_life(
+    *, text: str, channel: str, answers: Mapping[str, Any] | None = None, policy: Policy | None = None
+) -> list[str]:
+    """The indicators that each make this contact a threat to life (`override.life_threat`):
+    found, not negated, not in a question, at one of their `life_threat` timings. For auditing
+    the safety rules (`onedoor triage-eval --threats-to-life`); assess() grades with the same facts."""
+    text, clean_answers, _ = _checked_input(text, channel, answers)
+    facts = _establish_facts(text, clean_answers, policy or load_policy())
+    return sorted({hit.indicator_id for hit in facts.threats_to_life})
 
 
 def _checked_input(text: Any, channel: str, answers: Mapping[str, Any] | None) -> tuple[str, dict[str, Any], list[str]]:

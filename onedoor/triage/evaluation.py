@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from onedoor.triage.engine import CHANNELS, Assessment, assess, validate_answers
+from onedoor.triage.engine import CHANNELS, Assessment, assess, threats_to_life, validate_answers
 from onedoor.triage.jsonl import json_problem
 from onedoor.triage.policy import GRADES, VULNERABILITIES, Policy, load_policy
 
@@ -212,6 +212,60 @@ def compare(records: Iterable[Mapping[str, Any]], policy_a: Policy, policy_b: Po
             expected = (record.get("expected") or {}).get("grade")
             changes.append(GradeChange(str(record.get("id", index)), a.grade, b.grade, expected))
     return changes
+
+
+@dataclass(frozen=True)
+class SafetyRuleTally:
+    """How often one indicator made a contact a threat to life, and whether it was one: the
+    contacts labelled immediate and not, in all and where it was the only such indicator."""
+
+    indicator: str
+    true: int
+    false: int
+    alone_true: int
+    alone_false: int
+    false_ids: tuple[str, ...]
+
+
+def tally_threats_to_life(records: Iterable[Mapping[str, Any]], *, policy: Policy | None = None) -> list[SafetyRuleTally]:
+    """For each indicator that made a labelled contact a threat to life (which no model may
+    overrule), how many of those contacts were labelled immediate: its false emergencies first."""
+    policy = policy or load_policy()
+    counts: dict[str, list[int]] = {}
+    false_ids: dict[str, list[str]] = {}
+    for index, record in enumerate(records):
+        expected = record.get("expected")
+        if not expected:
+            continue
+        fired = threats_to_life(text=record.get("text", ""), channel=record["channel"], answers=record.get("answers"), policy=policy)
+        emergency = expected["grade"] == "immediate"
+        for indicator in fired:
+            tally = counts.setdefault(indicator, [0, 0, 0, 0])
+            tally[0 if emergency else 1] += 1
+            if len(fired) == 1:
+                tally[2 if emergency else 3] += 1
+            if not emergency:
+                false_ids.setdefault(indicator, []).append(str(record.get("id", index)))
+    tallies = [
+        SafetyRuleTally(indicator, *tally, false_ids=tuple(false_ids.get(indicator, ())))
+        for indicator, tally in counts.items()
+    ]
+    return sorted(tallies, key=lambda t: (-t.false, -t.true, t.indicator))
+
+
+def format_threats_to_life(tallies: Sequence[SafetyRuleTally], shown: int = 5) -> str:
+    """The tallies as a table, with the first few false emergencies' ids for each indicator."""
+    if not tallies:
+        return "threats to life: no indicator made any of these contacts a threat to life"
+    lines = [
+        "threats to life (override.life_threat), by indicator: contacts labelled immediate / not,",
+        "and where it was the only such indicator",
+        f"  {'indicator':<34} {'true':>5} {'false':>5} {'alone':>11}  false ids",
+    ]
+    for t in tallies:
+        ids = ", ".join(t.false_ids[:shown]) + (" ..." if len(t.false_ids) > shown else "")
+        lines.append(f"  {t.indicator:<34} {t.true:>5} {t.false:>5} {t.alone_true:>5}/{t.alone_false:<5}  {ids}")
+    return "\n".join(lines)
 
 
 MAX_ERRORS_SHOWN = 10

@@ -126,3 +126,24 @@ def test_the_hyphenated_command_name_works_from_the_cli(tmp_path):
                             cwd=ROOT, timeout=120, check=False, env=env)
     assert failed.returncode == 1
     assert "Cannot open /nonexistent.jsonl: no such file" in failed.stderr
+
+
+def test_threats_to_life_counts_each_safety_rule_true_and_false(tmp_path):
+    data = tmp_path / "t.jsonl"
+    rows = [
+        ("k1", "There's a man with a knife outside my door right now, he's shouting he'll stab me.", "immediate"),
+        ("k2", "A man pulled a knife on my son in the park half an hour ago. He's home now, not hurt.", "prompt"),
+        ("f1", "My neighbour's kitchen is on fire and she's still inside, smoke everywhere.", "immediate"),
+        ("q1", "Is it legal to carry a knife in Scotland?", "other_resolution"),
+    ]
+    data.write_text("\n".join(json.dumps({
+        "id": ident, "channel": "web", "text": text,
+        "expected": {"grade": grade, "vulnerabilities": [], "call_999_advice": grade == "immediate"},
+    }) for ident, text, grade in rows) + "\n", encoding="utf-8")
+    output = run(str(data), "--threats-to-life")
+    table = output.split("threats to life (override.life_threat)")[1]
+    weapon = next(line.split() for line in table.splitlines() if line.strip().startswith("threat.weapon"))
+    # k1 and k2 fire it; k2 is the false one; the question (q1) never counts.
+    assert weapon[1:3] == ["1", "1"] and weapon[-1] == "k2"
+    assert any(line.strip().startswith("harm.fire ") for line in table.splitlines())
+    assert "q1" not in table

@@ -1,4 +1,4 @@
-"""onedoor triage-eval FILE.jsonl [--policy POLICY] [--compare POLICY_A POLICY_B]
+"""onedoor triage-eval FILE.jsonl [--policy POLICY] [--compare POLICY_A POLICY_B] [--threats-to-life]
 
 Measure the triage engine against labelled contacts (one JSON object a line, with an
 ``expected`` field: {"grade", "vulnerabilities", "call_999_advice"}), and optionally list the
@@ -13,7 +13,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from onedoor.triage import evaluation
-from onedoor.triage.evaluation import compare, evaluate, format_report
+from onedoor.triage.evaluation import (
+    compare,
+    evaluate,
+    format_report,
+    format_threats_to_life,
+    tally_threats_to_life,
+)
 from onedoor.triage.policy import Policy, PolicyError, load_policy
 
 
@@ -37,7 +43,8 @@ class Command(BaseCommand):
         "Measure triage against labelled JSON Lines contacts: exact grade accuracy, within one grade, "
         "immediate recall and precision, call_999_advice accuracy, vulnerability micro P/R/F1 with each "
         "category, the confusion matrix and the slowest cases. With --compare A B, also list the contacts "
-        "whose grade changes between policy files A and B."
+        "whose grade changes between policy files A and B. With --threats-to-life, also count, for each "
+        "indicator that made a contact a threat to life, the contacts labelled immediate and not."
     )
 
     def add_arguments(self, parser):
@@ -47,12 +54,19 @@ class Command(BaseCommand):
             "--compare", nargs=2, metavar=("POLICY_A", "POLICY_B"),
             help="list the contacts whose grade differs between these two policy files",
         )
+        parser.add_argument(
+            "--threats-to-life", action="store_true",
+            help="for each indicator that made a contact a threat to life (which the learned model may "
+                 "never overrule), count the contacts labelled immediate and not, with the false ones' ids",
+        )
 
     def handle(self, *args, **options):
         policy = _policy(options["policy"]) if options["policy"] else load_policy()
         pair = [_policy(path) for path in options["compare"]] if options["compare"] else None
         records = read_labelled(options["file"])
         self.stdout.write(format_report(evaluate(records, policy=policy)))
+        if options["threats_to_life"]:
+            self.stdout.write("\n" + format_threats_to_life(tally_threats_to_life(records, policy=policy)))
         if pair:
             path_a, path_b = options["compare"]
             changes = compare(records, pair[0], pair[1])
