@@ -265,3 +265,21 @@ def test_a_sentence_in_another_language_inside_an_english_message_still_counts(m
     )
     assert {"lang.weapon", "lang.violence"} <= set(result.rules_fired), result.rationale
     assert result.grade == "immediate", result.rationale
+
+
+# cam-2026.12.9: vulnerabilities told in other languages, beyond the emergency words.
+FOREIGN_VULNERABILITIES = [
+    ("Sąsiad krzyczy na mnie na klatce, że mam wracać do swojego kraju, bo jestem Polką. To trwa od miesiąca.",
+     "hate_crime"),
+    ("Șeful de la spălătoria auto ne-a luat pașapoartele și nu ne-a plătit de trei luni.", "exploitation"),
+    ("جارتي عمرها 85 سنة وتعيش وحدها، ورجل غريب يأتي إلى بابها كل يوم ويطلب المال", "older_or_frail"),
+    ("Мене зґвалтували минулого тижня в Глазго, я боюся йти в поліцію.", "sexual_offence"),
+    ("有个男人这两个星期每天跟踪我回家，我很害怕，不知道怎么办。", "stalking_harassment"),
+]
+
+
+@pytest.mark.parametrize(("text", "vulnerability"), FOREIGN_VULNERABILITIES, ids=[c[1] for c in FOREIGN_VULNERABILITIES])
+def test_vulnerabilities_in_other_languages(text, vulnerability):
+    result = assess(text=text, channel="web")
+    assert result.interpreter_needed
+    assert vulnerability in result.vulnerabilities, result.rationale
