@@ -628,6 +628,7 @@ def _establish_facts(
     facts.has_question = any(c.question for s in sentences for c in s.clauses)
 
     detected, not_english = _language(text[:MAX_TEXT_CHARS], body, policy)
+    in_english = not not_english
     joined = "\n".join(s.text for s in sentences)
     text_hits: list[Hit] = []
     deferred: list[Indicator] = []
@@ -635,7 +636,7 @@ def _establish_facts(
         if indicator.requires is not None:
             deferred.append(indicator)  # needs the other facts first
             continue
-        text_hits.extend(_find_hits(sentences, indicator, policy, joined, english=not not_english))
+        text_hits.extend(_find_hits(sentences, indicator, policy, joined, english=in_english))
     answer_hits, suppressed = _answer_hits(answers, policy, happened)
     # The person's direct answer beats what we infer from their words.
     text_hits = [h for h in text_hits if not (h.tags & suppressed)]
@@ -644,7 +645,7 @@ def _establish_facts(
         requirement = indicator.requires
         assert requirement is not None
         if any(h.counts and h.tags & requirement.tags and h.timing in requirement.timing for h in hits):
-            hits.extend(_find_hits(sentences, indicator, policy, joined, english=not not_english))
+            hits.extend(_find_hits(sentences, indicator, policy, joined, english=in_english))
     believed = detected.known and (detected.is_english != not_english)
     facts.language, facts.language_name = (detected.code, detected.name) if believed else ("", "")
     if not_english:
