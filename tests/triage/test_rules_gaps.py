@@ -283,3 +283,41 @@ def test_vulnerabilities_in_other_languages(text, vulnerability):
     result = assess(text=text, channel="web")
     assert result.interpreter_needed
     assert vulnerability in result.vulnerabilities, result.rationale
+
+
+# cam-2026.12.10: what vulnerable people tell in their own words, in other languages, without
+# naming the category: touching, exposure and intimate images; messages by the dozen and
+# waiting outside; not coming home; farewells; a mental illness; a child in the middle of it.
+FOREIGN_VULNERABILITIES_TOLD = [
+    ("Wczoraj w autobusie do Leith jakiś mężczyzna dotykał mnie pod spódnicą, bałam się krzyczeć.", {"sexual_offence"}),
+    ("O meu ex-namorado ameaça publicar fotos íntimas minhas se eu não voltar para ele.", {"sexual_offence", "domestic_abuse"}),
+    ("Mi ex me manda decenas de mensajes cada día y me espera fuera del trabajo en Leith.", {"stalking_harassment"}),
+    ("Мій брат не повернувся додому після роботи, телефон вимкнений, ми дуже хвилюємося.", {"missing_person"}),
+    ("Подруга написала мне, что покончит с собой сегодня ночью, и не отвечает.", {"suicide_risk", "mental_health"}),
+    ("أخي مريض نفسي ولا يأخذ دواءه منذ أسبوع، ويصرخ طوال الليل.", {"mental_health"}),
+    ("Mąż znowu mnie bije przy dzieciach, córka ma 5 lat i płacze całą noc.", {"domestic_abuse", "child_at_risk"}),
+]
+
+
+@pytest.mark.parametrize(("text", "vulnerabilities"), FOREIGN_VULNERABILITIES_TOLD,
+                         ids=["+".join(sorted(c[1])) for c in FOREIGN_VULNERABILITIES_TOLD])
+def test_vulnerabilities_told_in_other_languages(text, vulnerabilities):
+    result = assess(text=text, channel="web")
+    assert result.interpreter_needed
+    assert vulnerabilities <= set(result.vulnerabilities), result.rationale
+
+
+# ...and the same words about things, or about who someone loves, are not a vulnerability.
+FOREIGN_LOOK_ALIKES = [
+    "Mi coche ha desaparecido de la calle esta noche, era un Seat gris, matrícula escocesa.",
+    "Zgubiłem portfel w autobusie numer 22 w Glasgow, czy ktoś go oddał na komisariat?",
+    "Quería saber si en Escocia es delito insultar a alguien por su orientación sexual, es para un trabajo de clase.",
+    "Колата ми изчезна тази сутрин от улицата, дали е вдигната от паяк?",
+]
+
+
+@pytest.mark.parametrize("text", FOREIGN_LOOK_ALIKES)
+def test_other_languages_look_alikes_are_not_vulnerabilities(text):
+    result = assess(text=text, channel="web")
+    assert result.interpreter_needed
+    assert not {"sexual_offence", "missing_person", "stalking_harassment"} & set(result.vulnerabilities), result.rationale
