@@ -291,7 +291,10 @@ def test_vulnerabilities_in_other_languages(text, vulnerability):
 FOREIGN_VULNERABILITIES_TOLD = [
     ("Wczoraj w autobusie do Leith jakiś mężczyzna dotykał mnie pod spódnicą, bałam się krzyczeć.", {"sexual_offence"}),
     ("O meu ex-namorado ameaça publicar fotos íntimas minhas se eu não voltar para ele.", {"sexual_offence", "domestic_abuse"}),
-    ("Mi ex me manda decenas de mensajes cada día y me espera fuera del trabajo en Leith.", {"stalking_harassment"}),
+    ("Mi ex me manda decenas de mensajes cada día y me espera fuera del trabajo en Leith.",
+     {"stalking_harassment", "domestic_abuse"}),
+    ("Mój były chłopak od tygodnia wysyła mi dziesiątki wiadomości i czeka pod moją pracą w Dundee.",
+     {"stalking_harassment", "domestic_abuse"}),
     ("Мій брат не повернувся додому після роботи, телефон вимкнений, ми дуже хвилюємося.", {"missing_person"}),
     ("Подруга написала мне, что покончит с собой сегодня ночью, и не отвечает.", {"suicide_risk", "mental_health"}),
     ("أخي مريض نفسي ولا يأخذ دواءه منذ أسبوع، ويصرخ طوال الليل.", {"mental_health"}),
