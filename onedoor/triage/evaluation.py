@@ -94,8 +94,11 @@ def _timed_assess(record: Mapping[str, Any], policy: Policy) -> tuple[Assessment
     return assessment, (time.perf_counter() - started) * 1000
 
 
-def evaluate(records: Iterable[Mapping[str, Any]], *, policy: Policy | None = None, slowest: int = 5) -> Report:
-    """Assess each labelled record and score the engine against the `expected` fields."""
+def evaluate(
+    records: Iterable[Mapping[str, Any]], *, policy: Policy | None = None, slowest: int = 5, not_english: bool = False
+) -> Report:
+    """Assess each labelled record and score the engine against the `expected` fields; with
+    `not_english`, only the contacts the engine flags for an interpreter."""
     policy = policy or load_policy()
     results: list[CaseResult] = []
     for index, record in enumerate(records):
@@ -103,6 +106,8 @@ def evaluate(records: Iterable[Mapping[str, Any]], *, policy: Policy | None = No
         if not expected:
             continue
         assessment, ms = _timed_assess(record, policy)
+        if not_english and not assessment.interpreter_needed:
+            continue
         results.append(
             CaseResult(
                 id=str(record.get("id", index)),

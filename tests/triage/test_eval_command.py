@@ -44,6 +44,19 @@ def test_prints_exactly_the_evaluation_report(tmp_path):
         assert heading in output
 
 
+
+def test_not_english_scores_only_the_contacts_flagged_for_an_interpreter(tmp_path):
+    data = tmp_path / "mixed.jsonl"
+    data.write_text("\n".join([
+        json.dumps({"id": "pl", "channel": "web",
+                    "text": "Mój były chłopak od tygodnia wysyła mi dziesiątki wiadomości i czeka pod moją pracą.",
+                    "expected": {"grade": "prompt", "vulnerabilities": ["stalking_harassment"], "call_999_advice": False}}),
+        json.dumps({"id": "en", "channel": "web", "text": "I lost my wallet on the bus last week.",
+                    "expected": {"grade": "other_resolution", "vulnerabilities": [], "call_999_advice": False}}),
+    ]) + "\n", encoding="utf-8")
+    assert run(str(data)).splitlines()[0].endswith(": 2 labelled contacts")
+    assert run(str(data), "--not-english").splitlines()[0].endswith(": 1 labelled contact")
+
 def test_compare_lists_the_grade_changes_between_two_policies(tmp_path):
     raw = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
     for sibling in DEFAULT_POLICY_PATH.parent.glob("*.yaml"):  # files the policy refers to, if any

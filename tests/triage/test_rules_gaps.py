@@ -267,28 +267,17 @@ def test_a_sentence_in_another_language_inside_an_english_message_still_counts(m
     assert result.grade == "immediate", result.rationale
 
 
-# cam-2026.12.9: vulnerabilities told in other languages, beyond the emergency words.
-FOREIGN_VULNERABILITIES = [
-    ("Sąsiad krzyczy na mnie na klatce, że mam wracać do swojego kraju, bo jestem Polką. To trwa od miesiąca.",
-     "hate_crime"),
-    ("Șeful de la spălătoria auto ne-a luat pașapoartele și nu ne-a plătit de trei luni.", "exploitation"),
-    ("جارتي عمرها 85 سنة وتعيش وحدها، ورجل غريب يأتي إلى بابها كل يوم ويطلب المال", "older_or_frail"),
-    ("Мене зґвалтували минулого тижня в Глазго, я боюся йти в поліцію.", "sexual_offence"),
-    ("有个男人这两个星期每天跟踪我回家，我很害怕，不知道怎么办。", "stalking_harassment"),
-]
-
-
-@pytest.mark.parametrize(("text", "vulnerability"), FOREIGN_VULNERABILITIES, ids=[c[1] for c in FOREIGN_VULNERABILITIES])
-def test_vulnerabilities_in_other_languages(text, vulnerability):
-    result = assess(text=text, channel="web")
-    assert result.interpreter_needed
-    assert vulnerability in result.vulnerabilities, result.rationale
-
-
-# cam-2026.12.10: what vulnerable people tell in their own words, in other languages, without
-# naming the category: touching, exposure and intimate images; messages by the dozen and
-# waiting outside; not coming home; farewells; a mental illness; a child in the middle of it.
+# Vulnerabilities in other languages, beyond the emergency words: named (cam-2026.12.9), and
+# told without naming the category (cam-2026.12.10): touching, exposure and intimate images;
+# messages by the dozen and waiting outside; not coming home; farewells; a mental illness; a
+# child in the middle of it.
 FOREIGN_VULNERABILITIES_TOLD = [
+    ("Sąsiad krzyczy na mnie na klatce, że mam wracać do swojego kraju, bo jestem Polką. To trwa od miesiąca.",
+     {"hate_crime"}),
+    ("Șeful de la spălătoria auto ne-a luat pașapoartele și nu ne-a plătit de trei luni.", {"exploitation"}),
+    ("جارتي عمرها 85 سنة وتعيش وحدها، ورجل غريب يأتي إلى بابها كل يوم ويطلب المال", {"older_or_frail"}),
+    ("Мене зґвалтували минулого тижня в Глазго, я боюся йти в поліцію.", {"sexual_offence"}),
+    ("有个男人这两个星期每天跟踪我回家，我很害怕，不知道怎么办。", {"stalking_harassment"}),
     ("Wczoraj w autobusie do Leith jakiś mężczyzna dotykał mnie pod spódnicą, bałam się krzyczeć.", {"sexual_offence"}),
     ("O meu ex-namorado ameaça publicar fotos íntimas minhas se eu não voltar para ele.", {"sexual_offence", "domestic_abuse"}),
     ("Mi ex me manda decenas de mensajes cada día y me espera fuera del trabajo en Leith.",

@@ -1,4 +1,4 @@
-"""onedoor triage-eval FILE.jsonl [--policy POLICY] [--compare POLICY_A POLICY_B] [--threats-to-life]
+"""onedoor triage-eval FILE.jsonl [--policy POLICY] [--compare POLICY_A POLICY_B] [--threats-to-life] [--not-english]
 
 Measure the triage engine against labelled contacts (one JSON object a line, with an
 ``expected`` field: {"grade", "vulnerabilities", "call_999_advice"}), and optionally list the
@@ -44,7 +44,8 @@ class Command(BaseCommand):
         "immediate recall and precision, call_999_advice accuracy, vulnerability micro P/R/F1 with each "
         "category, the confusion matrix and the slowest cases. With --compare A B, also list the contacts "
         "whose grade changes between policy files A and B. With --threats-to-life, also count, for each "
-        "indicator that made a contact a threat to life, the contacts labelled immediate and not."
+        "indicator that made a contact a threat to life, the contacts labelled immediate and not. With "
+        "--not-english, score only the contacts the engine flags for an interpreter."
     )
 
     def add_arguments(self, parser):
@@ -59,12 +60,17 @@ class Command(BaseCommand):
             help="for each indicator that made a contact a threat to life (which the learned model may "
                  "never overrule), count the contacts labelled immediate and not, with the false ones' ids",
         )
+        parser.add_argument(
+            "--not-english", action="store_true",
+            help="score only the contacts the engine finds are not in English (flagged for an interpreter), "
+                 "to measure the other-language words on their own",
+        )
 
     def handle(self, *args, **options):
         policy = _policy(options["policy"]) if options["policy"] else load_policy()
         pair = [_policy(path) for path in options["compare"]] if options["compare"] else None
         records = read_labelled(options["file"])
-        self.stdout.write(format_report(evaluate(records, policy=policy)))
+        self.stdout.write(format_report(evaluate(records, policy=policy, not_english=options["not_english"])))
         if options["threats_to_life"]:
             self.stdout.write("\n" + format_threats_to_life(tally_threats_to_life(records, policy=policy)))
         if pair:
