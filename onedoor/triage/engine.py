@@ -818,11 +818,22 @@ def _apply_learned(facts: Facts, grade: str, rule_id: str, policy: Policy) -> tu
         others = {g: p for g, p in prediction.grade_probabilities.items() if g != "immediate"}
         likeliest = max(others, key=lambda g: (others[g], -GRADES.index(g)))
         return min(likeliest, config.overrule_floor, key=GRADES.index), "learned.overruled"
-    if chance >= config.immediate_threshold:
+    if chance >= _immediate_threshold(prediction, config):
         return "immediate", "learned.immediate"
     if prediction.grade != grade:
         return prediction.grade, "learned.grade"
     return None
+
+
+def _immediate_threshold(prediction: learned.Prediction, config: learned.LearnedConfig) -> float:
+    """The chance of immediate at which the model raises an English contact to immediate: higher
+    where, after immediate, it finds no police response likeliest (``immediate_threshold_if_other_resolution``)."""
+    higher = config.immediate_threshold_if_other_resolution
+    if higher is None:
+        return config.immediate_threshold
+    others = {g: p for g, p in prediction.grade_probabilities.items() if g != "immediate"}
+    torn = max(others, key=lambda g: (others[g], -GRADES.index(g))) == "other_resolution"
+    return max(config.immediate_threshold, higher) if torn else config.immediate_threshold
 
 
 def _learned_line(prediction: learned.Prediction) -> str:

@@ -25,7 +25,9 @@ choice:
   ``overrule.below`` (then the model's grade, never below ``overrule.at_least``; a threat to life and
   what the reporter said in the form always stand);
 - a contact the model thinks is an emergency with probability >= ``immediate_threshold`` is
-  graded ``immediate`` (a safety net for emergencies the rules' words missed);
+  graded ``immediate`` (a safety net for emergencies the rules' words missed); where, after
+  immediate, the model finds ``other_resolution`` likeliest, it needs
+  ``immediate_threshold_if_other_resolution`` (if set and higher);
 - otherwise, with ``grade: decide``, the model's most likely grade is the grade and the rules'
   grade is named beside it in the rationale (``grade: advise`` only names it);
 - vulnerabilities: the model's categories at or above ``vulnerability_threshold`` are listed.
@@ -112,6 +114,10 @@ class LearnedConfig:
     model: Path | None = None  # None: the layer is off
     grade: str = "decide"  # "decide" | "advise"
     immediate_threshold: float = 0.15
+    # Where, after immediate, the model's likeliest grade is other_resolution (it is torn between an
+    # emergency and no police response at all), it raises a contact to immediate only at this or
+    # more (if higher than `immediate_threshold`). None: `immediate_threshold` alone.
+    immediate_threshold_if_other_resolution: float | None = None
     vulnerability_threshold: float = 0.7
     # Shorter messages are left to the rules: the model has seen few of them, and on a few words
     # ("someone is shouting outside") it guesses an emergency from the tense alone.
@@ -139,8 +145,8 @@ class LearnedConfig:
 
 def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.parent) -> LearnedConfig:
     """Validate a ``learned:`` section; a mistake fails with a message naming the key."""
-    known = {"model", "grade", "immediate_threshold", "vulnerability_threshold", "min_words", "vulnerabilities",
-             "keep_lexicon", "overrule", "not_english_threshold"}
+    known = {"model", "grade", "immediate_threshold", "immediate_threshold_if_other_resolution", "vulnerability_threshold",
+             "min_words", "vulnerabilities", "keep_lexicon", "overrule", "not_english_threshold"}
     unknown = set(raw) - known
     if unknown:
         raise PolicyError(f"learned: unknown key(s) {sorted(unknown)}")
@@ -149,7 +155,8 @@ def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.par
     grade = raw.get("grade", "decide")
     if grade not in ("decide", "advise"):
         raise PolicyError(f"learned.grade must be 'decide' or 'advise', not {grade!r}")
-    for key in ("immediate_threshold", "vulnerability_threshold", "not_english_threshold"):
+    for key in ("immediate_threshold", "immediate_threshold_if_other_resolution", "vulnerability_threshold",
+                "not_english_threshold"):
         value = raw.get(key)
         if value is None:
             continue  # the default
@@ -175,13 +182,18 @@ def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.par
         model=model,
         grade=grade,
         immediate_threshold=float(raw.get("immediate_threshold", LearnedConfig.immediate_threshold)),
+        immediate_threshold_if_other_resolution=_optional_float(raw.get("immediate_threshold_if_other_resolution")),
         vulnerability_threshold=float(raw.get("vulnerability_threshold", LearnedConfig.vulnerability_threshold)),
         min_words=min_words,
         vulnerabilities=vulnerabilities,
         keep_lexicon=frozenset(keep),
-        not_english_threshold=None if raw.get("not_english_threshold") is None else float(raw["not_english_threshold"]),
+        not_english_threshold=_optional_float(raw.get("not_english_threshold")),
         **overrule,
     )
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _overrule_config(raw: Any) -> dict[str, Any]:

@@ -344,10 +344,19 @@ def _check_unique(ids: list[str], what: str) -> None:
         seen.add(item)
 
 
+def _flat(patterns: list[Any]) -> list[Any]:
+    """A pattern list with the lists inside it spliced in, so that a YAML anchor naming a list of
+    patterns (the other-language child words, say) can stand beside other patterns."""
+    return [p for item in patterns for p in (_flat(item) if isinstance(item, list) else [item])]
+
+
 def _compile(patterns: Any, where: str) -> re.Pattern[str]:
     if isinstance(patterns, str):
         patterns = [patterns]
     if not isinstance(patterns, list) or not patterns:
+        raise PolicyError(f"{where}: patterns must be a non-empty list of regular expressions")
+    patterns = _flat(patterns)
+    if not patterns or not all(isinstance(p, str) and p for p in patterns):
         raise PolicyError(f"{where}: patterns must be a non-empty list of regular expressions")
     try:
         return re.compile("|".join(f"(?:{p})" for p in patterns))

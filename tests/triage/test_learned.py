@@ -28,6 +28,12 @@ def test_config_is_validated():
         learned.build_config({"model": "x.json", "grade": "overrule"})
     with pytest.raises(PolicyError, match="immediate_threshold"):
         learned.build_config({"model": "x.json", "immediate_threshold": 1.5})
+    assert learned.build_config({"model": "x.json"}).immediate_threshold_if_other_resolution is None
+    assert learned.build_config({"model": "x.json", "immediate_threshold_if_other_resolution": 0.2}
+                                ).immediate_threshold_if_other_resolution == 0.2
+    for bad in (0, 1.5, "high", True):
+        with pytest.raises(PolicyError, match="immediate_threshold_if_other_resolution"):
+            learned.build_config({"model": "x.json", "immediate_threshold_if_other_resolution": bad})
     assert learned.build_config({"model": "x.json", "min_words": 12}).min_words == 12
     for bad in (-1, 2.5, "twelve", True):
         with pytest.raises(PolicyError, match="min_words"):
@@ -168,6 +174,37 @@ def test_a_threat_to_life_an_answer_and_a_likely_emergency_are_never_overruled(m
     _predicting(monkeypatch, config.overrule_below)  # at the threshold the rule's emergency stands
     text = "my husband has been shouting at me all evening and I'm scared, he's downstairs"
     assert assess(text=text, channel="sms").grade == "immediate"
+
+
+@needs_model
+@pytest.mark.learned
+def test_a_model_torn_between_an_emergency_and_no_police_response_needs_more_to_raise(monkeypatch):
+    config = learned.config_for(load_policy())
+    low, high = config.immediate_threshold, config.immediate_threshold_if_other_resolution
+    assert high is not None and high > low
+    text = "I'd like to ask about the noise from the building site next to the flats, it starts at six every morning"
+    between = (low + high) / 2
+    _predicting(monkeypatch, between, "prompt")
+    assert assess(text=text, channel="web").grade == "immediate"  # torn with prompt: the usual threshold
+    _predicting(monkeypatch, between, "other_resolution")
+    torn = assess(text=text, channel="web")
+    assert torn.grade == "other_resolution" and "learned.immediate" not in torn.rules_fired
+    _predicting(monkeypatch, high, "other_resolution")
+    assert assess(text=text, channel="web").grade == "immediate"
+
+
+@needs_model
+@pytest.mark.learned
+@pytest.mark.parametrize("text, rule", [
+    ("my flatmate punched me in the face an hour ago, I'm at my mum's now, he is still in the flat", "override.attacked_offender_still_there"),
+])
+def test_the_model_may_overrule_an_attacker_still_there(monkeypatch, text, rule):
+    config = learned.config_for(load_policy())
+    assert rule in config.overrule_rules
+    assert assess(text=text, channel="sms").rules_fired[-1] == rule
+    _predicting(monkeypatch, config.overrule_below / 2, "prompt")
+    result = assess(text=text, channel="sms")
+    assert result.grade == "prompt" and result.rules_grade == "immediate" and "learned.overruled" in result.rules_fired
 
 
 @needs_model

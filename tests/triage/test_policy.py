@@ -54,6 +54,8 @@ def test_another_policy_file_can_be_loaded(tmp_path):
         (lambda raw: raw["grade_rules"][1]["when"].update(sunny=True), "unknown condition"),
         (lambda raw: raw["indicators"][0].update(factor="danger"), "factor must be one of"),
         (lambda raw: raw["indicators"][0].update(patterns=["(unclosed"]), "bad regular expression"),
+        (lambda raw: raw["indicators"][0].update(patterns=[[]]), "non-empty list of regular expressions"),
+        (lambda raw: raw["indicators"][0].update(patterns=[["fine", 7]]), "non-empty list of regular expressions"),
         (lambda raw: raw["indicators"][0].update(vulnerabilities=["grumpy"]), "unknown"),
         (lambda raw: raw["indicators"][0].update(other_language="yes"), "other_language must be true or false"),
         (lambda raw: raw["negation"].update(cues=[False, "not"]), "quoted strings"),
@@ -64,6 +66,32 @@ def test_another_policy_file_can_be_loaded(tmp_path):
 def test_bad_policy_is_refused_at_load_time(tmp_path, change, message):
     with pytest.raises(PolicyError, match=message):
         load_policy(_write(tmp_path, change))
+
+
+def test_a_pattern_list_may_hold_a_named_list_of_patterns(tmp_path):
+    # A YAML anchor names a list of patterns (the other-language child words); an indicator may
+    # list it among its own patterns, and a `with` group likewise.
+    def change(raw):
+        raw["indicators"][0].update(patterns=[["\\bgrumpy\\b", "\\bsulky\\b"], "\\bcross\\b"])
+    policy = load_policy(_write(tmp_path, change))
+    regex = policy.indicators[0].regex
+    assert all(regex.search(word) for word in ("grumpy", "sulky", "cross"))
+    assert not regex.search("cheerful")
+
+
+def test_the_other_language_child_words_are_one_list():
+    # lang.child, lang.child_taken, lang.child_missing and lang.child_at_risk read the same words
+    # (until cam-2026.12.11 three lists, each a little different).
+    by_id = {indicator.id: indicator for indicator in load_policy().indicators}
+    for word in ("córka", "hijo", "сын", "بیٹی", "孩子", "fata mea", "الولد"):
+        assert by_id["lang.child"].regex.search(word), word
+        assert by_id["lang.child_at_risk"].regex.search(word), word
+        for ident in ("lang.child_taken", "lang.child_missing"):
+            assert by_id[ident].with_all[0].search(word), (ident, word)
+    for age in ("15 lat", "14 ani", "16 años", "12 лет"):
+        assert by_id["lang.child_at_risk"].regex.search(age), age
+        assert by_id["lang.child_missing"].with_all[0].search(age), age
+        assert not by_id["lang.child"].regex.search(age), age
 
 
 def test_a_key_given_twice_is_refused_not_silently_dropped(tmp_path):
