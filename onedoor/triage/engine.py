@@ -815,9 +815,7 @@ def _apply_learned(facts: Facts, grade: str, rule_id: str, policy: Policy) -> tu
     if grade == "immediate":
         if rule_id not in config.overrule_rules or chance >= config.overrule_below:
             return None
-        others = {g: p for g, p in prediction.grade_probabilities.items() if g != "immediate"}
-        likeliest = max(others, key=lambda g: (others[g], -GRADES.index(g)))
-        return min(likeliest, config.overrule_floor, key=GRADES.index), "learned.overruled"
+        return min(_likeliest_after_immediate(prediction), config.overrule_floor, key=GRADES.index), "learned.overruled"
     if chance >= _immediate_threshold(prediction, config):
         return "immediate", "learned.immediate"
     if prediction.grade != grade:
@@ -829,11 +827,15 @@ def _immediate_threshold(prediction: learned.Prediction, config: learned.Learned
     """The chance of immediate at which the model raises an English contact to immediate: higher
     where, after immediate, it finds no police response likeliest (``immediate_threshold_if_other_resolution``)."""
     higher = config.immediate_threshold_if_other_resolution
-    if higher is None:
+    if higher is None or _likeliest_after_immediate(prediction) != "other_resolution":
         return config.immediate_threshold
+    return max(config.immediate_threshold, higher)
+
+
+def _likeliest_after_immediate(prediction: learned.Prediction) -> str:
+    """The model's likeliest grade other than immediate (the more urgent one on a tie)."""
     others = {g: p for g, p in prediction.grade_probabilities.items() if g != "immediate"}
-    torn = max(others, key=lambda g: (others[g], -GRADES.index(g))) == "other_resolution"
-    return max(config.immediate_threshold, higher) if torn else config.immediate_threshold
+    return max(others, key=lambda g: (others[g], -GRADES.index(g)))
 
 
 def _learned_line(prediction: learned.Prediction) -> str:
