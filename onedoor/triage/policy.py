@@ -353,9 +353,7 @@ def _flat(patterns: list[Any]) -> list[Any]:
 def _compile(patterns: Any, where: str) -> re.Pattern[str]:
     if isinstance(patterns, str):
         patterns = [patterns]
-    if not isinstance(patterns, list) or not patterns:
-        raise PolicyError(f"{where}: patterns must be a non-empty list of regular expressions")
-    patterns = _flat(patterns)
+    patterns = _flat(patterns) if isinstance(patterns, list) else []
     if not patterns or not all(isinstance(p, str) and p for p in patterns):
         raise PolicyError(f"{where}: patterns must be a non-empty list of regular expressions")
     try:
