@@ -63,39 +63,52 @@ def _fold_policy(directory: Path, model_path: Path, setting: Setting, policy: Po
     return out
 
 
+def fold_files(names: Sequence[str], folds: int | None = None) -> list[list[str]]:
+    """The files each fold leaves out: one file a fold, or with `folds` that many groups, the
+    files dealt to them in turn in the order given (so neighbouring files fall in different folds)."""
+    if folds is None or folds >= len(names):
+        return [[name] for name in names]
+    if folds < 2:
+        raise ValueError("cross-validation needs at least two folds")
+    return [list(names[start::folds]) for start in range(folds)]
+
+
 def cross_validate_engine(
     paths: Sequence[str | Path], *, settings: Sequence[Setting], always: Sequence[str | Path] = (), c: float = 2.0,
     policy_path: Path = DEFAULT_POLICY_PATH, progress: Callable[[str], None] = lambda line: None,
-    records: list[dict[str, Any]] | None = None, tune: bool = True, average: bool = False,
+    records: list[dict[str, Any]] | None = None, tune: bool = True, average: bool = False, folds: int | None = None,
 ) -> list[Result]:
     """Leave each of `paths` out in turn (files in `always` are only ever trained on), train on
-    the rest and assess the file left out with the whole engine under each setting. `records`:
-    what ``learned.read_labelled([*paths, *always])`` already returned; `tune`: fine-tune a tuned
+    the rest and assess the file left out with the whole engine under each setting; with `folds`,
+    leave out that many groups of files instead (``fold_files``). `records`: what
+    ``learned.read_labelled([*paths, *always])`` already returned; `tune`: fine-tune a tuned
     reader in each fold, as ``onedoor triage-train`` does (minutes a fold), with `average` averaged
     with logistic regression as ``triage-train --average`` does."""
     records = learned.read_labelled([*paths, *always]) if records is None else records
-    held_out = [Path(p).name for p in paths]
+    groups = fold_files([Path(p).name for p in paths], folds)
     base = load_policy(policy_path)
     middles: list[Any] | None = [] if tune else None
     words: list[str] = []
     features, rule_ids = learned.training_features(records, base, middles, words)
     results: dict[Setting, dict[str, Report]] = {s: {} for s in settings}
     with tempfile.TemporaryDirectory(prefix="onedoor-cv-") as tmp:
-        for number, name in enumerate(held_out, 1):
-            train = [i for i, r in enumerate(records) if r["_file"] != name]
-            test = [r for r in records if r["_file"] == name]
+        for number, group in enumerate(groups, 1):
+            left_out = set(group)
+            train = [i for i, r in enumerate(records) if r["_file"] not in left_out]
             fitted = learned.fit(features[train], [records[i] for i in train], c,
                                  None if middles is None else [middles[i] for i in train], average=average,
                                  words=[words[i] for i in train])
             model_path = Path(tmp) / f"{number}" / "learned_model.json"
             model_path.parent.mkdir()
-            learned.write_model(fitted, model_path, version=f"cv-{name}", rule_ids=rule_ids)
+            learned.write_model(fitted, model_path, version=f"cv-{number}-of-{len(groups)}", rule_ids=rule_ids)
             for index, setting in enumerate(settings):
                 directory = Path(tmp) / f"{number}-{index}"
                 directory.mkdir()
                 policy = load_policy(_fold_policy(directory, model_path, setting, base))
-                results[setting][name] = evaluate(test, policy=policy)
-            progress(f"  {number}/{len(held_out)} {name}: {len(test)} contacts")
+                for name in group:
+                    results[setting][name] = evaluate([r for r in records if r["_file"] == name], policy=policy)
+            tested = sum(1 for r in records if r["_file"] in left_out)
+            progress(f"  {number}/{len(groups)} {', '.join(group)}: {tested} contacts")
     return [
         Result(setting=s, pooled=score([c for r in by_file.values() for c in r.cases], base.version), by_file=by_file)
         for s, by_file in results.items()

@@ -83,6 +83,9 @@ class Assessment:
     # "lexicon" (policy patterns only) or "lexicon+semantic" (with the sentence model; see
     # onedoor.triage.semantic). Also the last-but-one line of the rationale.
     mode: str = semantic.MODE_LEXICON
+    # What the learned model gave each grade (rounded to 4 places; empty where it was not used):
+    # for measuring and for choosing the policy's thresholds (``onedoor triage-eval --dump``).
+    learned_grade_probabilities: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def reasons(self) -> list[str]:
@@ -1132,6 +1135,7 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
         interpreter_needed=facts.interpreter_needed,
         rules_grade=rules_grade,
         mode=facts.mode,
+        learned_grade_probabilities=dict(facts.learned.grade_probabilities) if facts.learned is not None else {},
     )
 
 

@@ -11,13 +11,14 @@ Run it: ``python -m onedoor.triage.evaluation path/to/labelled.jsonl``
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from onedoor.triage.engine import CHANNELS, Assessment, assess, threats_to_life, validate_answers
 from onedoor.triage.jsonl import json_problem
@@ -36,6 +37,14 @@ class CaseResult:
     expected_call_999: bool | None
     call_999_advice: bool
     milliseconds: float
+    # What ``--dump`` writes beside the scores, to study the engine's choices contact by contact.
+    channel: str = ""
+    text: str = ""
+    file: str = ""
+    rules_grade: str = ""
+    rules_fired: tuple[str, ...] = ()
+    interpreter_needed: bool = False
+    learned_grade_probabilities: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -118,9 +127,29 @@ def evaluate(
                 expected_call_999=expected.get("call_999_advice"),
                 call_999_advice=assessment.call_999_advice,
                 milliseconds=ms,
+                channel=record["channel"],
+                text=record.get("text", ""),
+                file=str(record.get("_file", "")),
+                rules_grade=assessment.rules_grade,
+                rules_fired=tuple(assessment.rules_fired),
+                interpreter_needed=assessment.interpreter_needed,
+                learned_grade_probabilities=dict(assessment.learned_grade_probabilities),
             )
         )
     return score(results, policy.version, slowest)
+
+
+def write_cases(cases: Iterable[CaseResult], out: TextIO, **extra: Any) -> int:
+    """Write one JSON line per assessed contact to `out` (what was expected, what the engine
+    gave, the rules that fired, the grade the rules alone gave when something changed it, and the
+    learned model's probabilities), with the `extra` keys added; returns the number written.
+    For studying the engine's choices contact by contact (``triage-eval --dump``, ``triage-cv --dump``)."""
+    written = 0
+    for case in cases:
+        line = {**dataclasses.asdict(case), **extra}
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        written += 1
+    return written
 
 
 def score(results: Sequence[CaseResult], version: str, slowest: int = 5) -> Report:

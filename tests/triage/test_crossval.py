@@ -1,11 +1,13 @@
 """Whole-engine cross-validation (onedoor.triage.crossval and `onedoor triage-cv`)."""
 
+import io
+import json
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from onedoor.triage import crossval, evaluation, semantic
+from onedoor.triage import crossval, evaluation, learned, semantic
 from onedoor.triage.policy import load_policy
 
 DATA = Path(__file__).parent / "data"
@@ -13,6 +15,7 @@ needs_model = pytest.mark.skipif(not semantic.semantic_available(), reason="sent
 
 
 @needs_model
+@pytest.mark.learned
 def test_each_file_is_assessed_by_the_engine_with_a_model_that_never_saw_it(tmp_path):
     pytest.importorskip("sklearn")
     files = [DATA / "dev_c.jsonl", DATA / "dev_shared.jsonl"]
@@ -41,3 +44,42 @@ def test_the_command_checks_its_arguments_before_loading_anything(tmp_path):
     bad.write_text('{"id": "1", "channel": "web", "text": "x"}\n')
     with pytest.raises(CommandError, match="no \"expected\" field"):
         call_command("triage_cv", str(bad), str(DATA / "dev_c.jsonl"))
+
+
+def test_folds_deal_the_files_in_turn():
+    names = ["a", "b", "c", "d", "e"]
+    assert crossval.fold_files(names) == [["a"], ["b"], ["c"], ["d"], ["e"]]
+    assert crossval.fold_files(names, 2) == [["a", "c", "e"], ["b", "d"]]
+    assert crossval.fold_files(names, 5) == crossval.fold_files(names, 9) == crossval.fold_files(names)
+    with pytest.raises(ValueError, match="at least two folds"):
+        crossval.fold_files(names, 1)
+
+
+def test_the_command_refuses_a_fold_count_it_cannot_make(tmp_path):
+    files = [str(DATA / "dev_c.jsonl"), str(DATA / "dev_shared.jsonl")]
+    for folds in ("1", "3"):
+        with pytest.raises(CommandError, match="--folds must be from 2 to the number of files"):
+            call_command("triage_cv", *files, "--folds", folds)
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command("triage_cv", *files, "--dump", str(tmp_path / "no" / "such" / "dir.jsonl"))
+
+
+@needs_model
+@pytest.mark.learned
+def test_two_folds_of_files_and_every_contact_dumped_out_of_fold(tmp_path):
+    pytest.importorskip("sklearn")
+    out, dump = io.StringIO(), tmp_path / "cv.jsonl"
+    files = [str(DATA / name) for name in ("dev_c.jsonl", "dev_shared.jsonl", "heldout_a.jsonl")]
+    call_command("triage_cv", *files, "--folds", "2", "--no-tuning", "--immediate-threshold", "0.1", "0.5",
+                 "--dump", str(dump), stdout=out, stderr=io.StringIO())
+    assert "2 folds in" in out.getvalue()
+    lines = [json.loads(line) for line in dump.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 2 * 170  # every contact once for each setting
+    vulnerability = learned.config_for(load_policy()).vulnerability_threshold  # the policy's, by default
+    assert {line["setting"] for line in lines} == {f"immediate {t}, vulnerability {vulnerability:g}" for t in ("0.1", "0.5")}
+    assert lines[0]["file"] == "dev_c.jsonl"  # the first fold leaves out the first and third files
+    assert {line["file"] for line in lines[:130]} == {"dev_c.jsonl", "heldout_a.jsonl"}
+    read = [line for line in lines if line["learned_grade_probabilities"]]
+    assert len(read) > 250  # all but short or other-language messages
+    assert all(set(line["learned_grade_probabilities"]) == {"immediate", "prompt", "standard", "other_resolution"} for line in read)
+    assert all(line["rules_fired"] and line["text"] and line["channel"] for line in lines)

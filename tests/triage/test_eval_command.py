@@ -57,6 +57,26 @@ def test_not_english_scores_only_the_contacts_flagged_for_an_interpreter(tmp_pat
     assert run(str(data)).splitlines()[0].endswith(": 2 labelled contacts")
     assert run(str(data), "--not-english").splitlines()[0].endswith(": 1 labelled contact")
 
+
+def test_dump_writes_each_contact_with_the_rules_that_fired(tmp_path):
+    path, dump = small_set(tmp_path), tmp_path / "dump.jsonl"
+    output = run(path, "--dump", str(dump))
+    assert output.rstrip().endswith(f"wrote 5 contact(s) to {dump}")
+    lines = [json.loads(line) for line in dump.read_text(encoding="utf-8").splitlines()]
+    records = read_labelled(path)
+    assert [line["id"] for line in lines] == [r["id"] for r in records]
+    report = evaluate(records)
+    for line, record, case in zip(lines, records, report.cases, strict=True):
+        assert line["file"] == "small.jsonl" and line["text"] == record["text"] and line["channel"] == record["channel"]
+        assert line["expected_grade"] == record["expected"]["grade"] and line["grade"] == case.grade
+        assert line["rules_fired"] == list(case.rules_fired) and line["rules_fired"]
+        assert line["learned_grade_probabilities"] == dict(case.learned_grade_probabilities)
+
+
+def test_dump_to_a_place_that_cannot_be_written_is_refused_before_assessing(tmp_path):
+    with pytest.raises(CommandError, match="Cannot write"):
+        run(small_set(tmp_path), "--dump", str(tmp_path / "missing" / "dump.jsonl"))
+
 def test_compare_lists_the_grade_changes_between_two_policies(tmp_path):
     raw = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
     for sibling in DEFAULT_POLICY_PATH.parent.glob("*.yaml"):  # files the policy refers to, if any

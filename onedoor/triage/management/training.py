@@ -1,11 +1,11 @@
-"""What ``triage-train`` and ``triage-cv`` share: their argument types, and reading the labelled
-files before anything is loaded."""
+"""What ``triage-train``, ``triage-cv`` and ``triage-eval`` share: their argument types, reading the
+labelled files and opening an output file before anything is loaded."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.management.base import CommandError
 
@@ -46,3 +46,11 @@ def labelled_records(paths: Sequence[str], what: str) -> list[dict[str, Any]]:
     if problem:
         raise CommandError(problem)
     return records
+
+
+def open_output(path: str) -> TextIO:
+    """`path` opened for writing before any long work starts, or a CommandError saying why not."""
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"Cannot write {path}: {exc.strerror or exc}") from exc

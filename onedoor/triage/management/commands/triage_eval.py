@@ -1,4 +1,4 @@
-"""onedoor triage-eval FILE.jsonl [--policy POLICY] [--compare POLICY_A POLICY_B] [--threats-to-life] [--not-english]
+"""onedoor triage-eval FILE.jsonl [--policy POLICY] [--compare POLICY_A POLICY_B] [--threats-to-life] [--not-english] [--dump OUT.jsonl]
 
 Measure the triage engine against labelled contacts (one JSON object a line, with an
 ``expected`` field: {"grade", "vulnerabilities", "call_999_advice"}), and optionally list the
@@ -8,6 +8,8 @@ command modules cannot contain a hyphen; onedoor.cli maps the hyphenated name).
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -19,7 +21,9 @@ from onedoor.triage.evaluation import (
     format_report,
     format_threats_to_life,
     tally_threats_to_life,
+    write_cases,
 )
+from onedoor.triage.management.training import open_output
 from onedoor.triage.policy import Policy, PolicyError, load_policy
 
 
@@ -45,7 +49,9 @@ class Command(BaseCommand):
         "category, the confusion matrix and the slowest cases. With --compare A B, also list the contacts "
         "whose grade changes between policy files A and B. With --threats-to-life, also count, for each "
         "indicator that made a contact a threat to life, the contacts labelled immediate and not. With "
-        "--not-english, score only the contacts the engine flags for an interpreter."
+        "--not-english, score only the contacts the engine flags for an interpreter. With --dump OUT.jsonl, also "
+        "write one line per contact: expected and given grade, the rules that fired and the learned model's "
+        "probabilities."
     )
 
     def add_arguments(self, parser):
@@ -65,12 +71,22 @@ class Command(BaseCommand):
             help="score only the contacts the engine finds are not in English (flagged for an interpreter), "
                  "to measure the other-language words on their own",
         )
+        parser.add_argument(
+            "--dump", metavar="OUT.jsonl",
+            help="write one JSON line per contact scored (its text, expected and given grade, vulnerabilities, the "
+                 "rules that fired, the rules' own grade and the learned model's grade probabilities) to OUT.jsonl",
+        )
 
     def handle(self, *args, **options):
         policy = _policy(options["policy"]) if options["policy"] else load_policy()
         pair = [_policy(path) for path in options["compare"]] if options["compare"] else None
         records = read_labelled(options["file"])
-        self.stdout.write(format_report(evaluate(records, policy=policy, not_english=options["not_english"])))
+        with open_output(options["dump"]) if options["dump"] else contextlib.nullcontext() as dump:
+            report = evaluate(records, policy=policy, not_english=options["not_english"])
+            self.stdout.write(format_report(report))
+            if dump is not None:
+                written = write_cases(report.cases, dump, file=Path(options["file"]).name)
+                self.stdout.write(f"\nwrote {written} contact(s) to {options['dump']}")
         if options["threats_to_life"]:
             self.stdout.write("\n" + format_threats_to_life(tally_threats_to_life(records, policy=policy)))
         if pair:
