@@ -93,8 +93,8 @@ def cross_validate_engine(
     results: dict[Setting, dict[str, Report]] = {s: {} for s in settings}
     with tempfile.TemporaryDirectory(prefix="onedoor-cv-") as tmp:
         for number, group in enumerate(groups, 1):
-            left_out = set(group)
-            train = [i for i, r in enumerate(records) if r["_file"] not in left_out]
+            tests = {name: [r for r in records if r["_file"] == name] for name in group}
+            train = [i for i, r in enumerate(records) if r["_file"] not in tests]
             fitted = learned.fit(features[train], [records[i] for i in train], c,
                                  None if middles is None else [middles[i] for i in train], average=average,
                                  words=[words[i] for i in train])
@@ -105,10 +105,9 @@ def cross_validate_engine(
                 directory = Path(tmp) / f"{number}-{index}"
                 directory.mkdir()
                 policy = load_policy(_fold_policy(directory, model_path, setting, base))
-                for name in group:
-                    results[setting][name] = evaluate([r for r in records if r["_file"] == name], policy=policy)
-            tested = sum(1 for r in records if r["_file"] in left_out)
-            progress(f"  {number}/{len(groups)} {', '.join(group)}: {tested} contacts")
+                for name, test in tests.items():
+                    results[setting][name] = evaluate(test, policy=policy)
+            progress(f"  {number}/{len(groups)} {', '.join(group)}: {sum(map(len, tests.values()))} contacts")
     return [
         Result(setting=s, pooled=score([c for r in by_file.values() for c in r.cases], base.version), by_file=by_file)
         for s, by_file in results.items()

@@ -151,7 +151,7 @@ def quantise(source: Path, out: Path) -> None:
     With full 8-bit weights the vectors depend on the CPU: without AVX-512 VNNI, ONNX Runtime
     multiplies unsigned 8-bit activations by signed 8-bit weights two at a time into 16-bit sums
     that saturate, where a VNNI CPU does not. On 130 dev contacts an AVX2 CPU (emulated,
-    ``qemu-x86_64 -cpu Haswell``) and this AVX-512 one then disagreed as much as either did with
+    ``qemu-x86_64 -cpu Haswell-v4``) and an AVX-512 VNNI one then disagreed as much as either did with
     the float32 model (0.991 cosine on average, 0.984 at worst), enough to move grades near a
     threshold. In 7 bits two products always fit in 16 bits (255 * 64 * 2 = 32,640), so both compute the same integer
     sums: 0.99988 on average (0.993 at worst, from float rounding), for 0.9916 cosine to the

@@ -73,7 +73,7 @@ class Command(BaseCommand):
             except ValueError as exc:  # e.g. a fold without every grade
                 raise CommandError(str(exc)) from exc
             self.stdout.write(crossval.format_results(results))
-            folds = len(crossval.fold_files(options["files"], options["folds"]))
+            folds = options["folds"] or len(options["files"])
             self.stdout.write(f"\n{folds} folds in {time.perf_counter() - started:.0f} s")
             if dump is not None:
                 written = sum(write_cases(r.pooled.cases, dump, setting=r.setting.label) for r in results)
