@@ -55,11 +55,17 @@ def test_folds_deal_the_files_in_turn():
         crossval.fold_files(names, 1)
 
 
-def test_the_command_refuses_a_fold_count_it_cannot_make(tmp_path):
+def test_the_command_refuses_a_fold_count_it_cannot_make():
     files = [str(DATA / "dev_c.jsonl"), str(DATA / "dev_shared.jsonl")]
     for folds in ("1", "3"):
         with pytest.raises(CommandError, match="--folds must be from 2 to the number of files"):
             call_command("triage_cv", *files, "--folds", folds)
+
+
+@needs_model
+def test_the_command_refuses_a_dump_it_cannot_write_before_training(tmp_path):
+    pytest.importorskip("sklearn")  # without the ML extras the command stops earlier, saying so
+    files = [str(DATA / "dev_c.jsonl"), str(DATA / "dev_shared.jsonl")]
     with pytest.raises(CommandError, match="Cannot write"):
         call_command("triage_cv", *files, "--dump", str(tmp_path / "no" / "such" / "dir.jsonl"))
 
