@@ -3,7 +3,8 @@
 import os
 import sys
 
-HYPHENATED = {"triage-eval": "triage_eval", "triage-train": "triage_train", "triage-model": "triage_model", "triage-export": "triage_export", "triage-cv": "triage_cv"}
+HYPHENATED = {"triage-eval": "triage_eval", "triage-train": "triage_train", "triage-model": "triage_model", "triage-export": "triage_export", "triage-cv": "triage_cv",
+              "triage-train-languages": "triage_train_languages"}
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from onedoor.triage import language as language_detection
-from onedoor.triage import learned, semantic
+from onedoor.triage import learned, other_languages, semantic
 from onedoor.triage.context import RECORDS_PREFIX, RecordContext
 from onedoor.triage.policy import (
     GRADES,
@@ -170,6 +170,7 @@ class Facts:
     language: str = ""
     language_name: str = ""
     interpreter_needed: bool = False
+    original: str = ""  # the text as written (up to MAX_TEXT_CHARS), for the reader of other languages
     context: RecordContext | None = None
     mode: str = semantic.MODE_LEXICON
     semantic_matches: list[semantic.SemanticMatch] = field(default_factory=list)
@@ -623,7 +624,7 @@ def _establish_facts(
     text: str, answers: Mapping[str, Any], policy: Policy, context: RecordContext | None = None
 ) -> Facts:
     body = normalise(text[:MAX_TEXT_CHARS])
-    facts = Facts(empty=not body and not answers, answers=answers, hits=[], context=context)
+    facts = Facts(empty=not body and not answers, answers=answers, hits=[], context=context, original=text[:MAX_TEXT_CHARS])
     if len(text) > MAX_TEXT_CHARS:
         facts.notes.append(f"only the first {MAX_TEXT_CHARS} characters were assessed")
     happened = policy.timing.answers.get(answers["happened"]) if "happened" in answers else None
@@ -824,6 +825,15 @@ def _apply_learned(facts: Facts, grade: str, rule_id: str, policy: Policy) -> tu
     if prediction.grade != grade:
         return prediction.grade, "learned.grade"
     return None
+
+
+def _other_language_emergency(facts: Facts, grade: str, policy: Policy) -> float | None:
+    """The other-languages reader's probability of an emergency, where it grades a contact flagged
+    for an interpreter immediate (``language.emergency_reader``); None where it does not."""
+    if not facts.interpreter_needed or grade == "immediate":
+        return None
+    chance = other_languages.emergency_probability(facts.original, policy)
+    return chance if chance is not None and chance >= policy.language.emergency_threshold else None
 
 
 def _immediate_threshold(prediction: learned.Prediction, config: learned.LearnedConfig) -> float:
@@ -1057,6 +1067,14 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
             why = f"reviewers graded contacts like this {by_model[0]} ({share})"
         reason = f"{why} (the rules alone gave {grade} by rule {rule.id}: {rule.reason})"
         grade, response, rule_id = by_model[0], None, by_model[1]
+    emergency = _other_language_emergency(facts, grade, policy)
+    if emergency is not None:
+        before = f"{grade} by {'' if rules_grade else 'rule '}{rule_id}: {reason}"
+        reason = (f"the reader of contacts not in English gives an emergency {learned.describe_probability(emergency)}, "
+                  f"at or above the policy's {learned.describe_probability(policy.language.emergency_threshold)} "
+                  f"(before it: {before})")
+        rules_grade = rules_grade or grade
+        grade, response, rule_id = "immediate", None, other_languages.RULE_ID
     floors = sorted(_floors(facts, policy), key=lambda f: GRADES.index(f[0]))
     if floors and GRADES.index(floors[0][0]) < GRADES.index(grade):
         if by_model is None:

@@ -173,6 +173,10 @@ class LanguageConfig:
 
     min_confidence: float = 0.5  # lingua's confidence in a non-English language before we believe it
     floor: str | None = None  # never graded below this until an interpreter has read it
+    # The reader of contacts not in English (onedoor.triage.other_languages): its file, beside the
+    # policy, and the probability of an emergency at which it grades such a contact immediate.
+    emergency_model: str | None = None
+    emergency_threshold: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -547,13 +551,24 @@ def _section(raw: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
 def _language(raw: Any) -> LanguageConfig:
     if not isinstance(raw, Mapping):
         raise PolicyError("'language' must be a mapping")
-    unknown = set(raw) - {"min_confidence", "floor"}
+    unknown = set(raw) - {"min_confidence", "floor", "emergency_reader"}
     if unknown:
         raise PolicyError(f"language: unknown key(s) {sorted(unknown)}")
     default = LanguageConfig()
+    reader = raw.get("emergency_reader") or {}
+    if not isinstance(reader, Mapping) or set(reader) - {"model", "threshold"}:
+        raise PolicyError(f"language.emergency_reader must be a mapping with model and threshold, not {reader!r}")
+    model = reader.get("model")
+    if reader and (not isinstance(model, str) or not model):
+        raise PolicyError(f"language.emergency_reader.model must name the reader's file, not {model!r}")
+    threshold = reader.get("threshold", default.emergency_threshold)
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 < threshold < 1:
+        raise PolicyError(f"language.emergency_reader.threshold must be a number in (0, 1), not {threshold!r}")
     return LanguageConfig(
         min_confidence=_number(raw, "min_confidence", default.min_confidence, "language", high=1.0),
         floor=_floor(raw.get("floor", default.floor), "language"),
+        emergency_model=model or None,
+        emergency_threshold=float(threshold),
     )
 
 

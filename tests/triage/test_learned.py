@@ -209,18 +209,27 @@ def test_the_model_may_overrule_an_attacker_still_there(monkeypatch, text, rule)
 
 @needs_model
 @pytest.mark.learned
-def test_the_model_may_raise_a_contact_not_in_english_to_immediate_and_nothing_more(monkeypatch):
-    config = learned.config_for(load_policy())
-    assert config.not_english_threshold is not None
+def test_the_model_may_raise_a_contact_not_in_english_to_immediate_and_nothing_more(monkeypatch, tmp_path):
+    """With ``not_english_threshold`` (until cam-2026.12.12; the reader of other languages does it
+    since) the model reads contacts not in English, but only to raise one to immediate."""
+    text = Path(load_policy().source).read_text()
+    reader = "  emergency_reader:\n    model: other_languages_model.json\n    threshold: 0.4\n"
+    assert "    at_least: prompt\n" in text and reader in text
+    copy = tmp_path / "policy.yaml"
+    copy.write_text(text.replace("    at_least: prompt\n", "    at_least: prompt\n  not_english_threshold: 0.2\n")
+                    .replace(reader, ""))
+    policy = load_policy(str(copy))
+    config = learned.config_for(policy)
+    assert config.not_english_threshold == 0.2
     text = "Dzień dobry, sąsiad z góry od godziny puszcza bardzo głośno muzykę, czy ktoś może przyjechać porozmawiać?"
     _predicting(monkeypatch, config.not_english_threshold, "other_resolution")
-    raised = assess(text=text, channel="sms")
+    raised = assess(text=text, channel="sms", policy=policy)
     assert raised.interpreter_needed and raised.grade == "immediate" and raised.call_999_advice
     assert raised.rationale[0].startswith("Graded immediate (emergency_response) by learned.immediate_not_english")
     assert "learned: the model reads English, so here it may only raise the grade to immediate" in raised.rationale
     assert "domestic_abuse" not in raised.vulnerabilities  # it names no vulnerability in another language
     _predicting(monkeypatch, config.not_english_threshold / 2, "other_resolution")
-    left = assess(text=text, channel="sms")
+    left = assess(text=text, channel="sms", policy=policy)
     assert left.grade == "prompt" and "floor.not_english" in left.rules_fired  # never lowered below the floor
 
 
@@ -244,7 +253,7 @@ def test_not_english_is_left_to_the_rules_and_the_language_floor():
     result = assess(text=text, channel="web")
     assert result.interpreter_needed
     assert result.grade == "prompt"  # the floor, not the model's guess
-    assert "learned: the model reads English, so here it may only raise the grade to immediate" in result.rationale
+    assert "learned: not used, the model reads English only" in result.rationale
 
 
 @needs_model

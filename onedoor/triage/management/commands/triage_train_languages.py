@@ -1,0 +1,58 @@
+"""onedoor triage-train-languages FILE.jsonl [FILE.jsonl ...] --model-version V [--out PATH]
+
+Train the triage engine's reader of contacts not in English (onedoor.triage.other_languages) on
+the labelled contacts the engine flags for an interpreter, and write it as JSON with its card
+(the training files with their SHA-256, the settings). Needs scikit-learn (`make install ML=1`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from onedoor.triage import other_languages
+from onedoor.triage.evaluation import LabelledFileError, read_labelled
+from onedoor.triage.management.training import positive
+from onedoor.triage.policy import load_policy
+
+
+class Command(BaseCommand):
+    help = (
+        "Train the reader of contacts not in English (character n-grams, logistic regression) on the "
+        "labelled contacts in JSON Lines files that the engine flags for an interpreter, and write it as "
+        "a JSON file with its card. The policy's language.emergency_reader names the file and the "
+        "threshold at which it grades such a contact immediate."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FILE.jsonl", help="labelled contacts (the dev.jsonl format)")
+        parser.add_argument("--model-version", dest="model_version", required=True,
+                            help="the reader's version, e.g. languages-2026.12.13")
+        parser.add_argument("--out", default=str(other_languages.DEFAULT_MODEL),
+                            help="where to write the reader (default: the bundled one)")
+        parser.add_argument("--c", type=positive, default=other_languages.C,
+                            help=f"inverse regularisation strength (default {other_languages.C:g})")
+
+    def handle(self, *args, **options):
+        for path in options["files"]:  # every bad line named before any work starts
+            try:
+                read_labelled(path, require_expected=True)
+            except LabelledFileError as exc:
+                raise CommandError(str(exc)) from exc
+        if importlib.util.find_spec("sklearn") is None:
+            raise CommandError("training the reader needs scikit-learn: run `make install ML=1`")
+        started = time.perf_counter()
+        try:
+            card = other_languages.train(options["files"], version=options["model_version"], out=Path(options["out"]),
+                                         policy=load_policy(), c=options["c"])
+        except (OSError, ValueError) as exc:  # e.g. no emergencies among the contacts not in English
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"trained {options['model_version']} on {card['contacts']} contacts not in English "
+            f"({card['emergencies']} emergencies) in {time.perf_counter() - started:.1f} s -> {options['out']}"
+        )
+        for entry in card["trained_on"]:
+            self.stdout.write(f"  {entry['file']:24s} {entry['contacts']:4d} contacts not in English")

@@ -1,0 +1,197 @@
+"""A reader for contacts not in English: how likely one is an emergency, from its characters.
+
+The rules know emergency words in the languages most spoken in Scotland, and the learned layer
+reads English; a contact in Vietnamese, Kurdish or Punjabi about a fight with knives outside the
+shop can match neither, and then it waited at the language floor (``prompt``) for an interpreter.
+This reader is a logistic regression over character n-grams (2 to 5 characters within words,
+tf-idf with sublinear counts, as scikit-learn's ``TfidfVectorizer(analyzer="char_wb")``),
+trained on the labelled contacts the engine flags for an interpreter: character n-grams need no
+tokeniser or dictionary for each language and catch "nóż", "noża" and "nożem" alike, as well as
+the English place names and numbers such messages carry.
+
+How it is used is policy (``language.emergency_reader`` in ``policy.yaml``): a contact flagged
+for an interpreter that the rules did not grade ``immediate`` is graded ``immediate`` where the
+reader gives an emergency ``threshold`` or more; it never lowers a grade, and the flag for an
+interpreter and urgent human review stands. The rationale names the reader and its probability.
+
+The model is a JSON file (the n-grams, their idf and weights, and a card naming the files and
+their hashes), trained with ``onedoor triage-train-languages`` (needs scikit-learn, the ``ml``
+extra); using it needs only the standard library.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from onedoor.triage.policy import Policy, source_file
+
+FORMAT = 1
+DEFAULT_MODEL = Path(__file__).with_name("other_languages_model.json")
+NGRAMS = (2, 5)  # characters, within words padded with a space each side (scikit-learn's char_wb)
+MIN_DF = 2  # an n-gram seen in one contact only is left out
+C = 8.0  # inverse regularisation; out of fold on 1,554 dev contacts, 8 against 4 and 16 (docs/triage.md)
+RULE_ID = "language.emergency_reader"
+_SPACES = re.compile(r"\s\s+")
+
+
+class ReaderError(ValueError):
+    """A model file that cannot be used (missing, malformed or of another format)."""
+
+
+def char_ngrams(text: str) -> list[str]:
+    """The n-grams of `text`, exactly as scikit-learn's ``analyzer="char_wb"`` makes them
+    (lower case; each word padded with a space; a word shorter than n gives one n-gram)."""
+    low, high = NGRAMS
+    grams: list[str] = []
+    for word in _SPACES.sub(" ", text.lower()).split():
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            offset = 0
+            grams.append(padded[offset : offset + n])
+            while offset + n < len(padded):
+                offset += 1
+                grams.append(padded[offset : offset + n])
+            if offset == 0:  # the padded word is shorter than n: counted once
+                break
+    return grams
+
+
+@dataclass(frozen=True)
+class EmergencyReader:
+    version: str
+    ngrams: tuple[str, ...]
+    idf: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    card: Mapping[str, Any] = field(default_factory=dict)
+
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        return {gram: number for number, gram in enumerate(self.ngrams)}
+
+    def probability(self, text: str) -> float:
+        """How likely the contact is an emergency (0-1)."""
+        counts: dict[int, int] = {}
+        for gram in char_ngrams(text):
+            column = self.index.get(gram)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        values = {column: (1.0 + math.log(n)) * self.idf[column] for column, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+        score = self.bias + sum(v / norm * self.weights[column] for column, v in values.items())
+        return 1.0 / (1.0 + math.exp(-score)) if score > -700 else 0.0
+
+
+def model_path(policy: Policy) -> Path | None:
+    """The policy's reader file (``language.emergency_reader.model``, beside the policy), or None."""
+    name = policy.language.emergency_model
+    if not name:
+        return None
+    path = Path(name)
+    if path.is_absolute():
+        return path
+    source = source_file(policy)
+    beside = Path(source).parent / path if source else path
+    # A policy copied elsewhere without its model uses the bundled one.
+    return beside if beside.is_file() or path.name != DEFAULT_MODEL.name else DEFAULT_MODEL
+
+
+def emergency_probability(text: str, policy: Policy) -> float | None:
+    """The reader's probability that `text` is an emergency, or None where the policy has no reader."""
+    path = model_path(policy)
+    return None if path is None else load(str(path)).probability(text)
+
+
+@functools.lru_cache(maxsize=4)
+def load(path: str) -> EmergencyReader:
+    """The reader in the file at `path`, read once per process; ReaderError if it cannot be used."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ReaderError(f"cannot read the other-languages reader {path}: {error}") from error
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise ReaderError(f"{path} is not an other-languages reader of format {FORMAT}")
+    try:
+        ngrams, idf, weights = tuple(raw["ngrams"]), tuple(map(float, raw["idf"])), tuple(map(float, raw["weights"]))
+        bias = float(raw["bias"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ReaderError(f"{path}: malformed reader ({error})") from error
+    if not (len(ngrams) == len(idf) == len(weights)) or not all(isinstance(g, str) for g in ngrams):
+        raise ReaderError(f"{path}: n-grams, idf and weights differ in length")
+    return EmergencyReader(version=str(raw.get("version", "")), ngrams=ngrams, idf=idf, weights=weights, bias=bias,
+                           card=raw.get("card") or {})
+
+
+def file_hash(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def training_contacts(paths: Sequence[str | Path], policy: Policy) -> tuple[list[str], list[bool], dict[str, int]]:
+    """The labelled contacts of `paths` that the engine flags for an interpreter (texts, whether
+    each is an emergency) and how many each file gave. The engine runs without the sentence model:
+    the flag comes from the language check alone."""
+    from onedoor.triage import semantic
+    from onedoor.triage.engine import assess
+    from onedoor.triage.evaluation import read_labelled
+
+    texts: list[str] = []
+    labels: list[bool] = []
+    per_file: dict[str, int] = {}
+    before = os.environ.get(semantic.ENV_SWITCH)
+    os.environ[semantic.ENV_SWITCH] = "off"
+    try:
+        for path in paths:
+            per_file[Path(path).name] = 0
+            for record in read_labelled(path, require_expected=True):
+                assessment = assess(text=record.get("text", ""), channel=record["channel"], answers=record.get("answers"),
+                                    policy=policy)
+                if assessment.interpreter_needed:
+                    texts.append(record.get("text", ""))
+                    labels.append(record["expected"]["grade"] == "immediate")
+                    per_file[Path(path).name] += 1
+    finally:
+        if before is None:
+            os.environ.pop(semantic.ENV_SWITCH, None)
+        else:
+            os.environ[semantic.ENV_SWITCH] = before
+    return texts, labels, per_file
+
+
+def fit(texts: Sequence[str], labels: Sequence[bool], *, c: float = C) -> dict[str, Any]:
+    """The n-grams, idf, weights and bias of a reader fitted to `texts` (needs scikit-learn)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(labels)) < 2:
+        raise ReaderError("the training contacts need both emergencies and others")
+    vectorizer = TfidfVectorizer(analyzer=char_ngrams, min_df=MIN_DF, sublinear_tf=True)
+    matrix = vectorizer.fit_transform(texts)
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(matrix, list(labels))
+    order = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+    return {"ngrams": order, "idf": [round(float(x), 6) for x in vectorizer.idf_],
+            "weights": [round(float(x), 6) for x in model.coef_[0]], "bias": round(float(model.intercept_[0]), 6)}
+
+
+def train(paths: Sequence[str | Path], *, version: str, out: str | Path, policy: Policy, c: float = C) -> dict[str, Any]:
+    """Train a reader on the labelled files and write it to `out`; returns its card."""
+    texts, labels, per_file = training_contacts(paths, policy)
+    fitted = fit(texts, labels, c=c)
+    card = {
+        "contacts": len(texts), "emergencies": sum(labels), "policy": policy.version,
+        "settings": {"ngrams": list(NGRAMS), "min_df": MIN_DF, "C": c, "class_weight": "balanced"},
+        "trained_on": [{"file": Path(p).name, "sha256": file_hash(p), "contacts": per_file[Path(p).name]} for p in paths],
+    }
+    Path(out).write_text(json.dumps({"format": FORMAT, "version": version, "card": card, **fitted}, ensure_ascii=False),
+                         encoding="utf-8")
+    load.cache_clear()
+    return card
+
