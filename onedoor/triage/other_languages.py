@@ -135,35 +135,46 @@ def file_hash(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def training_contacts(paths: Sequence[str | Path], policy: Policy) -> tuple[list[str], list[bool], dict[str, int]]:
-    """The labelled contacts of `paths` that the engine flags for an interpreter (texts, whether
-    each is an emergency) and how many each file gave. The engine runs without the sentence model:
-    the flag comes from the language check alone."""
+@dataclass(frozen=True)
+class TrainingContacts:
+    """The labelled contacts the engine flags for an interpreter, with what the rules alone made of them."""
+
+    texts: list[str]
+    emergencies: list[bool]  # labelled immediate
+    by_rules: list[bool]  # graded immediate by the rules (without the reader or the sentence model)
+    files: list[str]  # the file each came from
+    per_file: dict[str, int]  # how many each file gave
+
+
+def training_contacts(paths: Sequence[str | Path], policy: Policy) -> TrainingContacts:
+    """The labelled contacts of `paths` that the engine flags for an interpreter. The engine runs
+    without the sentence model: the flag comes from the language check alone."""
     from onedoor.triage import semantic
     from onedoor.triage.engine import assess
     from onedoor.triage.evaluation import read_labelled
 
-    texts: list[str] = []
-    labels: list[bool] = []
-    per_file: dict[str, int] = {}
+    found = TrainingContacts([], [], [], [], {})
     before = os.environ.get(semantic.ENV_SWITCH)
     os.environ[semantic.ENV_SWITCH] = "off"
     try:
         for path in paths:
-            per_file[Path(path).name] = 0
+            name = Path(path).name
+            found.per_file[name] = 0
             for record in read_labelled(path, require_expected=True):
                 assessment = assess(text=record.get("text", ""), channel=record["channel"], answers=record.get("answers"),
                                     policy=policy)
                 if assessment.interpreter_needed:
-                    texts.append(record.get("text", ""))
-                    labels.append(record["expected"]["grade"] == "immediate")
-                    per_file[Path(path).name] += 1
+                    found.texts.append(record.get("text", ""))
+                    found.emergencies.append(record["expected"]["grade"] == "immediate")
+                    found.by_rules.append(assessment.grade == "immediate" and assessment.rules_fired[-1] != RULE_ID)
+                    found.files.append(name)
+                    found.per_file[name] += 1
     finally:
         if before is None:
             os.environ.pop(semantic.ENV_SWITCH, None)
         else:
             os.environ[semantic.ENV_SWITCH] = before
-    return texts, labels, per_file
+    return found
 
 
 def fit(texts: Sequence[str], labels: Sequence[bool], *, c: float = C) -> dict[str, Any]:
@@ -183,10 +194,11 @@ def fit(texts: Sequence[str], labels: Sequence[bool], *, c: float = C) -> dict[s
 
 def train(paths: Sequence[str | Path], *, version: str, out: str | Path, policy: Policy, c: float = C) -> dict[str, Any]:
     """Train a reader on the labelled files and write it to `out`; returns its card."""
-    texts, labels, per_file = training_contacts(paths, policy)
-    fitted = fit(texts, labels, c=c)
+    contacts = training_contacts(paths, policy)
+    fitted = fit(contacts.texts, contacts.emergencies, c=c)
+    per_file = contacts.per_file
     card = {
-        "contacts": len(texts), "emergencies": sum(labels), "policy": policy.version,
+        "contacts": len(contacts.texts), "emergencies": sum(contacts.emergencies), "policy": policy.version,
         "settings": {"ngrams": list(NGRAMS), "min_df": MIN_DF, "C": c, "class_weight": "balanced"},
         "trained_on": [{"file": Path(p).name, "sha256": file_hash(p), "contacts": per_file[Path(p).name]} for p in paths],
     }
@@ -195,3 +207,28 @@ def train(paths: Sequence[str | Path], *, version: str, out: str | Path, policy:
     load.cache_clear()
     return card
 
+
+def out_of_fold(contacts: TrainingContacts, *, folds: int, c: float = C) -> list[float]:
+    """Each contact's probability from a reader trained without its file's fold (files dealt to
+    `folds` groups in turn, in the order first seen), to choose the policy's threshold."""
+    names = list(dict.fromkeys(contacts.files))
+    if not 2 <= folds <= len(names):
+        raise ReaderError(f"--folds must be from 2 to the number of files with contacts not in English ({len(names)})")
+    fold_of = {name: number % folds for number, name in enumerate(names)}
+    chances = [0.0] * len(contacts.texts)
+    for fold in range(folds):
+        train = [i for i, f in enumerate(contacts.files) if fold_of[f] != fold]
+        fitted = fit([contacts.texts[i] for i in train], [contacts.emergencies[i] for i in train], c=c)
+        reader = EmergencyReader(version="fold", ngrams=tuple(fitted["ngrams"]), idf=tuple(fitted["idf"]),
+                                 weights=tuple(fitted["weights"]), bias=fitted["bias"])
+        for i, f in enumerate(contacts.files):
+            if fold_of[f] == fold:
+                chances[i] = reader.probability(contacts.texts[i])
+    return chances
+
+
+def tally(contacts: TrainingContacts, chances: Sequence[float], threshold: float | None) -> tuple[int, int]:
+    """(true, false) emergencies found by the rules with the reader at `threshold` (None: the rules alone)."""
+    found = [rules or (threshold is not None and chance >= threshold) for rules, chance in zip(contacts.by_rules, chances, strict=True)]
+    true = sum(1 for f, e in zip(found, contacts.emergencies, strict=True) if f and e)
+    return true, sum(found) - true

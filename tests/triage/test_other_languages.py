@@ -150,3 +150,22 @@ def test_training_refuses_a_bad_file_before_any_work(tmp_path):
     bad.write_text('{"channel": "fax", "text": "x", "expected": {"grade": "prompt"}}\n')
     with pytest.raises(CommandError, match="line 1"):
         call_command("triage_train_languages", str(bad), "--model-version", "v", "--out", str(tmp_path / "r.json"))
+
+
+@needs_sklearn
+def test_scoring_out_of_fold_prints_the_rules_alone_and_each_threshold(tmp_path):
+    from io import StringIO
+
+    out = StringIO()
+    files = [str(DATA / name) for name in ("dev_aw.jsonl", "dev_ax.jsonl", "dev_av.jsonl")]
+    call_command("triage_train_languages", *files, "--model-version", "v", "--folds", "3", "--threshold", "0.4", "0.9",
+                 "--out", str(tmp_path / "never.json"), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "3 folds of files" in lines[0]
+    assert lines[1].split()[:3] == ["the", "rules", "alone"]
+    assert [line.split()[4] for line in lines[2:]] == ["0.4", "0.9"]
+    found = [int(line.split("found")[1].split(",")[0]) for line in lines[1:]]
+    assert found[0] <= found[2] <= found[1]  # the reader only adds, and fewer at a higher threshold
+    assert not (tmp_path / "never.json").exists()  # scoring writes no reader
+    with pytest.raises(CommandError, match="--folds must be from 2"):
+        call_command("triage_train_languages", *files, "--model-version", "v", "--folds", "9")
