@@ -158,7 +158,7 @@ def test_scoring_out_of_fold_prints_the_rules_alone_and_each_threshold(tmp_path)
 
     out = StringIO()
     files = [str(DATA / name) for name in ("dev_aw.jsonl", "dev_ax.jsonl", "dev_av.jsonl")]
-    call_command("triage_train_languages", *files, "--model-version", "v", "--folds", "3", "--threshold", "0.4", "0.9",
+    call_command("triage_train_languages", *files, "--folds", "3", "--threshold", "0.4", "0.9",
                  "--out", str(tmp_path / "never.json"), stdout=out)
     lines = out.getvalue().splitlines()
     assert "3 folds of files" in lines[0]
@@ -168,4 +168,6 @@ def test_scoring_out_of_fold_prints_the_rules_alone_and_each_threshold(tmp_path)
     assert found[0] <= found[2] <= found[1]  # the reader only adds, and fewer at a higher threshold
     assert not (tmp_path / "never.json").exists()  # scoring writes no reader
     with pytest.raises(CommandError, match="--folds must be from 2"):
-        call_command("triage_train_languages", *files, "--model-version", "v", "--folds", "9")
+        call_command("triage_train_languages", *files, "--folds", "9")
+    with pytest.raises(CommandError, match="--model-version is needed"):
+        call_command("triage_train_languages", *files)

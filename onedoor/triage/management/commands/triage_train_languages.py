@@ -29,8 +29,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE.jsonl", help="labelled contacts (the dev.jsonl format)")
-        parser.add_argument("--model-version", dest="model_version", required=True,
-                            help="the reader's version, e.g. languages-2026.12.13")
+        parser.add_argument("--model-version", dest="model_version",
+                            help="the reader's version, e.g. languages-2026.12.13 (needed unless --folds)")
         parser.add_argument("--out", default=str(other_languages.DEFAULT_MODEL),
                             help="where to write the reader (default: the bundled one)")
         parser.add_argument("--c", type=positive, default=other_languages.C,
@@ -43,6 +43,8 @@ class Command(BaseCommand):
                             help="thresholds to score with --folds (default 0.3 0.35 0.4 0.45 0.5 0.6)")
 
     def handle(self, *args, **options):
+        if options["folds"] is None and not options["model_version"]:
+            raise CommandError("--model-version is needed to write a reader (e.g. --model-version languages-2026.12.13)")
         for path in options["files"]:  # every bad line named before any work starts
             try:
                 read_labelled(path, require_expected=True)
