@@ -833,7 +833,14 @@ def _other_language_emergency(facts: Facts, grade: str, policy: Policy) -> float
     if not facts.interpreter_needed or grade == "immediate":
         return None
     chance = other_languages.emergency_probability(facts.original, policy)
-    return chance if chance is not None and chance >= policy.language.emergency_threshold else None
+    if chance is None:
+        return None
+    threshold = policy.language.emergency_threshold
+    if chance >= threshold:
+        return chance
+    facts.notes.append(f"the reader of contacts not in English gives an emergency {learned.describe_probability(chance)}, "
+                       f"under the policy's {learned.describe_probability(threshold)}")
+    return None
 
 
 def _immediate_threshold(prediction: learned.Prediction, config: learned.LearnedConfig) -> float:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import math
 import os
 import re
@@ -41,6 +42,7 @@ MIN_DF = 2  # an n-gram seen in one contact only is left out
 C = 8.0  # inverse regularisation; out of fold on 1,554 dev contacts, 8 against 4 and 16 (docs/triage.md)
 RULE_ID = "language.emergency_reader"
 _SPACES = re.compile(r"\s\s+")
+logger = logging.getLogger(__name__)
 
 
 class ReaderError(ValueError):
@@ -106,29 +108,55 @@ def model_path(policy: Policy) -> Path | None:
 
 
 def emergency_probability(text: str, policy: Policy) -> float | None:
-    """The reader's probability that `text` is an emergency, or None where the policy has no reader."""
+    """The reader's probability that `text` is an emergency, or None where the policy has no reader
+    or it cannot be loaded (logged once: a broken reader file must not stop intake; the language
+    floor still applies)."""
     path = model_path(policy)
-    return None if path is None else load(str(path)).probability(text)
+    if path is None:
+        return None
+    reader = _read(str(path))
+    if isinstance(reader, ReaderError):
+        _warn_once(str(reader))
+        return None
+    return reader.probability(text)
+
+
+def load(path: str) -> EmergencyReader:
+    """The reader in the file at `path`, read once per process; ReaderError if it cannot be used
+    (remembered too, so a broken file is not read again for every contact)."""
+    reader = _read(path)
+    if isinstance(reader, ReaderError):
+        raise reader
+    return reader
+
+
+def forget() -> None:
+    """Forget the readers (and failures) read so far, e.g. after writing a new reader file."""
+    _read.cache_clear()
 
 
 @functools.lru_cache(maxsize=4)
-def load(path: str) -> EmergencyReader:
-    """The reader in the file at `path`, read once per process; ReaderError if it cannot be used."""
+def _read(path: str) -> EmergencyReader | ReaderError:
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise ReaderError(f"cannot read the other-languages reader {path}: {error}") from error
+        return ReaderError(f"cannot read the other-languages reader {path}: {error}")
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-        raise ReaderError(f"{path} is not an other-languages reader of format {FORMAT}")
+        return ReaderError(f"{path} is not an other-languages reader of format {FORMAT}")
     try:
         ngrams, idf, weights = tuple(raw["ngrams"]), tuple(map(float, raw["idf"])), tuple(map(float, raw["weights"]))
         bias = float(raw["bias"])
     except (KeyError, TypeError, ValueError) as error:
-        raise ReaderError(f"{path}: malformed reader ({error})") from error
+        return ReaderError(f"{path}: malformed reader ({error})")
     if not (len(ngrams) == len(idf) == len(weights)) or not all(isinstance(g, str) for g in ngrams):
-        raise ReaderError(f"{path}: n-grams, idf and weights differ in length")
+        return ReaderError(f"{path}: n-grams, idf and weights differ in length")
     return EmergencyReader(version=str(raw.get("version", "")), ngrams=ngrams, idf=idf, weights=weights, bias=bias,
                            card=raw.get("card") or {})
+
+
+@functools.lru_cache(maxsize=8)
+def _warn_once(message: str) -> None:
+    logger.error("triage reader of other languages off: %s", message)
 
 
 def file_hash(path: str | Path) -> str:
@@ -204,7 +232,7 @@ def train(paths: Sequence[str | Path], *, version: str, out: str | Path, policy:
     }
     Path(out).write_text(json.dumps({"format": FORMAT, "version": version, "card": card, **fitted}, ensure_ascii=False),
                          encoding="utf-8")
-    load.cache_clear()
+    forget()
     return card
 
 

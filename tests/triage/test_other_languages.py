@@ -88,6 +88,8 @@ def test_an_emergency_the_rules_cannot_read_is_graded_immediate(text):
 def test_an_ordinary_contact_stays_at_the_language_floor(text):
     result = assess(text=text, channel="web")
     assert result.interpreter_needed and result.grade == "prompt" and result.rules_fired[-1] == "floor.not_english"
+    assert any(line.startswith("the reader of contacts not in English gives an emergency ")
+               and line.endswith("under the policy's 40%") for line in result.rationale)
 
 
 def test_english_is_not_read_by_it(monkeypatch):
@@ -119,6 +121,21 @@ def test_the_policy_names_it_with_checks(tmp_path):
     assert other_languages.model_path(policy) is None
     result = assess(text=EMERGENCIES[0], channel="sms", policy=policy)
     assert result.grade == "prompt"  # without a reader: the language floor
+
+
+def test_a_broken_reader_file_does_not_stop_intake(tmp_path, caplog):
+    """The rules and the language floor still grade; the failure is logged (once per file)."""
+    text = Path(load_policy().source).read_text()
+    (tmp_path / "broken.json").write_text('{"format": 1, "ngrams": ["ab"]}')
+    copy = tmp_path / "policy.yaml"
+    copy.write_text(text.replace("    model: other_languages_model.json\n", "    model: broken.json\n"))
+    policy = load_policy(str(copy))
+    with caplog.at_level("ERROR", logger="onedoor.triage.other_languages"):
+        first = assess(text=EMERGENCIES[0], channel="sms", policy=policy)
+        assess(text=EMERGENCIES[1], channel="sms", policy=policy)
+    assert first.interpreter_needed and first.grade == "prompt" and first.rules_fired[-1] == "floor.not_english"
+    assert [r.getMessage() for r in caplog.records if "broken.json" in r.getMessage()] == [
+        f"triage reader of other languages off: {tmp_path / 'broken.json'}: malformed reader ('idf')"]
 
 
 def test_a_broken_reader_file_is_refused(tmp_path):
