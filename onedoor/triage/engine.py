@@ -338,7 +338,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?\u061f\u06d4])\s+|[\r\n]+|(?<=[a-z0-9])[.!?
 _CLAUSE_PUNCT = re.compile(r",(?!\d)|;|:|\(|\)|\s[-\u2013\u2014]\s|\.\.\.|\u060c|\u061b")
 _ARABIC_SCRIPT = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
 _WORD = re.compile(r"[a-z0-9£*'\u00c0-\u024f\u0400-\u04ff" + _ARABIC_SCRIPT + r"]+")
-_NON_LATIN = re.compile(r"[\u0400-\u04ff\u0370-\u03ff\u0590-\u05ff" + _ARABIC_SCRIPT + r"\u0900-\u0dff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+# Any letter outside the Latin script (Cyrillic, Greek, Hebrew, Arabic, Indic, Ethiopic, CJK...).
+_NON_LATIN = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
 _LETTER = re.compile(r"[^\W\d_]")
 # Diacritics that English never uses but Polish, Romanian and other European languages do.
 PLAIN_MIN_WORDS = 6
@@ -905,6 +906,10 @@ def _language(text: str, body: str, policy: Policy) -> tuple[language_detection.
     detected = language_detection.detect_language(text)
     if detected.known and detected.confidence >= policy.language.min_confidence:
         return detected, not detected.is_english
+    if detected.unlisted:
+        # lingua's best guess was another language, and the letters are not that language's
+        # either (Hungarian, Slovak, Vietnamese...): not English, its name not recognised.
+        return detected, True
     return detected, _probably_not_english(body)
 
 

@@ -64,13 +64,54 @@ _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 _NAME = re.compile(r"\b[A-Z\u00c0-\u00de][a-z\u00df-\u00ff]+(?:-[A-Z][a-z]+)?\b")
 
 
+# The letters beyond a-z each Latin-script language uses. lingua only chooses among SUPPORTED, so
+# a message in a language outside the list comes back as the likeliest of those (Vietnamese as
+# French, Kurmanji Kurdish as Turkish): several letters the chosen language never uses mean it is
+# some other language, recorded as not recognised rather than named wrongly for the interpreter.
+LATIN_LETTERS: dict[str, str] = {
+    "en": "", "pl": "ąćęłńóśźż", "ga": "áéíóúàèìòù", "ro": "ăâîșțşţ", "fr": "àâæçéèêëîïôœùûüÿ",
+    "es": "áéíñóúü", "it": "àèéìíîòóùú", "pt": "áâãàçéêíóôõú", "lt": "ąčęėįšųūž", "lv": "āčēģīķļņšūž",
+    "tr": "çğıöşüâîû", "de": "äöüß",
+}
+# The script each other language is written in (Unicode blocks).
+SCRIPTS: dict[str, str] = {
+    "ar": "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff", "ur": "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff",
+    "ru": "\u0400-\u04ff", "uk": "\u0400-\u04ff", "zh": "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff",
+    "pa": "\u0a00-\u0a7f", "bn": "\u0980-\u09ff", "hi": "\u0900-\u097f",
+}
+# This many letters foreign to the chosen language, and this share of all the letters (a name such
+# as "Łódź" in a German message is not enough)...
+FOREIGN_LETTERS = 3
+FOREIGN_SHARE = 0.04
+_BEYOND_ASCII = re.compile(r"[^\W\d_a-z]")
+
+
+def foreign_to(code: str, text: str) -> bool:
+    """Whether `text` is written with letters or a script that language `code` does not use."""
+    if code in SCRIPTS:
+        letters = _NON_LATIN.findall(text)
+        inside = re.findall(f"[{SCRIPTS[code]}]", text)
+        return bool(letters) and len(inside) < len(letters) / 2
+    if code not in LATIN_LETTERS:
+        return False
+    letters = len(_LETTER.findall(text))
+    if letters and len(_NON_LATIN.findall(text)) / letters > 0.3:
+        return True  # mostly another script (Ethiopic, Tamil...) named as a Latin-script language
+    own = LATIN_LETTERS[code]
+    foreign = [c for c in _BEYOND_ASCII.findall(text.lower()) if c not in own and not _NON_LATIN.fullmatch(c)]
+    return len(foreign) >= FOREIGN_LETTERS and len(foreign) >= FOREIGN_SHARE * letters
+
+
 @dataclass(frozen=True)
 class LanguageResult:
-    """A detected language: ISO 639-1 code ("" if unknown), English name, lingua's confidence 0-1."""
+    """A detected language: ISO 639-1 code ("" if unknown), English name, lingua's confidence 0-1.
+    `unlisted`: lingua was sure it is not English, but the letters or script say it is none of the
+    languages it may name (``foreign_to``)."""
 
     code: str
     name: str
     confidence: float
+    unlisted: bool = False
 
     @property
     def known(self) -> bool:
@@ -141,4 +182,6 @@ def detect_language(text: str | None) -> LanguageResult:
         return UNKNOWN
     top = values[0]
     code = top.language.iso_code_639_1.name.lower()
+    if code != "en" and foreign_to(code, sample):
+        return LanguageResult("", UNKNOWN.name, round(float(top.value), 3), unlisted=True)
     return LanguageResult(code, NAMES.get(code, top.language.name.title()), round(float(top.value), 3))

@@ -144,6 +144,45 @@ def test_lingua_agrees_with_every_plainly_english_labelled_message():
     assert set(disagree) <= lingua_wrong
 
 
+# Languages lingua may not name: it answers with the likeliest of its list (Vietnamese as French,
+# Kurmanji as Turkish, Hungarian as German, Tigrinya as Arabic), which would book the wrong
+# interpreter. Their letters or script give them away.
+UNLISTED = [
+    "Cứu với! Có một người đàn ông lạ đang cố phá cửa nhà tôi, tôi đang trốn trong phòng ngủ với con.",
+    "Alo? Hawar! Li ser Paisley Road West, li pêşiya dikana min, du mêr bi kêran şer dikin. Yek birîndar e.",
+    "Jó napot! Elvesztettem a jogosítványomat valahol a belvárosban. Kell ezt jelentenem a rendőrségen?",
+    "Pomoc! Nějaký muž mě sleduje od nádraží a teď stojí před mým domem, bojím se.",
+    "ሰላም። ኣብ ግላስጎ እየ ዝነብር። ሎሚ ምሸት ክልተ ሰባት ኣብ ጽርግያ ወቒዖም ተሌፎነይ ወሲዶምለይ።",
+    "ሓወይ 16 ዓመቱ እዩ። ካብ ትማሊ ጀሚሩ ካብቲ ናይ ቆልዑ ሆቴል ኣብ Glasgow ጠፊኡ ኣሎ። ተሌፎኑ ዕፁው እዩ።",
+]
+
+
+@pytest.mark.parametrize("text", UNLISTED)
+def test_a_language_lingua_may_not_name_is_flagged_but_not_named_wrongly(text):
+    detected = language.detect_language(text)
+    assert detected.unlisted and not detected.known
+    result = assess(text=text, channel="web")
+    assert result.interpreter_needed and result.language == "" and result.grade in ("immediate", "prompt")
+    assert any(line.startswith("may not be in English (language not recognised)") for line in result.rationale)
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    # A name from another language is not enough to doubt the language.
+    ("Ich möchte einen Diebstahl melden. Mein Fahrrad wurde gestern vor dem Bahnhof gestohlen, es ist ein rotes "
+     "Rad von meinem Freund aus Łódź, bitte helfen Sie mir.", "de"),
+    ("Halò, lorg mi fòn-làimhe air an t-sràid ann am Port Rìgh an-diugh. Càite am bu chòir dhomh a dhol?", "ga"),
+    ("Bună ziua, vecinul meu parchează mereu mașina în fața garajului meu. Ce pot face?", "ro"),
+])
+def test_a_listed_language_with_its_own_letters_is_still_named(text, code):
+    detected = language.detect_language(text)
+    assert detected.code == code and not detected.unlisted
+
+
+def test_english_is_never_unlisted():
+    text = "I want to report that José Núñez and Zoë Łukasiewicz from the café on Dalry Road were threatened."
+    assert not language.detect_language(text).unlisted
+
+
 def test_warm_up_builds_the_language_detector(monkeypatch):
     # Its warm-up text is plainly English, which assess() does not ask lingua about.
     monkeypatch.setattr(language, "_detector", None)
