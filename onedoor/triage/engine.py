@@ -339,8 +339,8 @@ _CLAUSE_PUNCT = re.compile(r",(?!\d)|;|:|\(|\)|\s[-\u2013\u2014]\s|\.\.\.|\u060c
 _ARABIC_SCRIPT = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
 _WORD = re.compile(r"[a-z0-9£*'\u00c0-\u024f\u0400-\u04ff" + _ARABIC_SCRIPT + r"]+")
 # Any letter outside the Latin script (Cyrillic, Greek, Hebrew, Arabic, Indic, Ethiopic, CJK...).
-_NON_LATIN = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
-_LETTER = re.compile(r"[^\W\d_]")
+_NON_LATIN = language_detection.NON_LATIN
+_LETTER = language_detection.LETTER
 # Diacritics that English never uses but Polish, Romanian and other European languages do.
 PLAIN_MIN_WORDS = 6
 PLAIN_MIN_COMMON = 0.25

@@ -56,8 +56,9 @@ MIN_WORDS = 3
 MIN_LETTERS = 12
 MAX_CHARS = 2_000  # the start of a long message is enough, and keeps a call fast
 
-_LETTER = re.compile(r"[^\W\d_]")
-_NON_LATIN = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
+# A letter of any script, and a letter of any script but Latin (shared with the engine's word check).
+LETTER = re.compile(r"[^\W\d_]")
+NON_LATIN = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 # Capitalised words are mostly names ("Agnieszka Kowalska", "Leith Walk", "Samsung"), and names
 # pull lingua towards the language they come from, so they are left out when enough words remain.
@@ -81,6 +82,7 @@ SCRIPTS: dict[str, str] = {
 }
 # This many letters foreign to the chosen language, and this share of all the letters (a name such
 # as "Łódź" in a German message is not enough)...
+_SCRIPT_LETTERS = {code: re.compile(f"[{ranges}]") for code, ranges in SCRIPTS.items()}
 FOREIGN_LETTERS = 3
 FOREIGN_SHARE = 0.04
 _BEYOND_ASCII = re.compile(r"[^\W\d_a-z]")
@@ -89,16 +91,16 @@ _BEYOND_ASCII = re.compile(r"[^\W\d_a-z]")
 def foreign_to(code: str, text: str) -> bool:
     """Whether `text` is written with letters or a script that language `code` does not use."""
     if code in SCRIPTS:
-        letters = _NON_LATIN.findall(text)
-        inside = re.findall(f"[{SCRIPTS[code]}]", text)
+        letters = NON_LATIN.findall(text)
+        inside = _SCRIPT_LETTERS[code].findall(text)
         return bool(letters) and len(inside) < len(letters) / 2
     if code not in LATIN_LETTERS:
         return False
-    letters = len(_LETTER.findall(text))
-    if letters and len(_NON_LATIN.findall(text)) / letters > 0.3:
+    letters = len(LETTER.findall(text))
+    if letters and len(NON_LATIN.findall(text)) / letters > 0.3:
         return True  # mostly another script (Ethiopic, Tamil...) named as a Latin-script language
     own = LATIN_LETTERS[code]
-    foreign = [c for c in _BEYOND_ASCII.findall(text.lower()) if c not in own and not _NON_LATIN.fullmatch(c)]
+    foreign = [c for c in _BEYOND_ASCII.findall(text.lower()) if c not in own and not NON_LATIN.fullmatch(c)]
     return len(foreign) >= FOREIGN_LETTERS and len(foreign) >= FOREIGN_SHARE * letters
 
 
@@ -164,8 +166,8 @@ def detect_language(text: str | None) -> LanguageResult:
     if detector is None or not text or not text.strip():
         return UNKNOWN
     sample = text[:MAX_CHARS]
-    letters = len(_LETTER.findall(sample))
-    other_script = len(_NON_LATIN.findall(sample))
+    letters = len(LETTER.findall(sample))
+    other_script = len(NON_LATIN.findall(sample))
     if letters == 0:
         return UNKNOWN
     if other_script / letters <= 0.3:

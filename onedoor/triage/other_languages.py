@@ -76,6 +76,12 @@ class EmergencyReader:
     bias: float
     card: Mapping[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_fitted(cls, fitted: Mapping[str, Any], version: str = "", card: Mapping[str, Any] | None = None) -> EmergencyReader:
+        """A reader from ``fit``'s n-grams, idf, weights and bias (as a reader file holds them)."""
+        return cls(version=version, ngrams=tuple(fitted["ngrams"]), idf=tuple(map(float, fitted["idf"])),
+                   weights=tuple(map(float, fitted["weights"])), bias=float(fitted["bias"]), card=card or {})
+
     @functools.cached_property
     def index(self) -> dict[str, int]:
         return {gram: number for number, gram in enumerate(self.ngrams)}
@@ -96,12 +102,15 @@ class EmergencyReader:
 def model_path(policy: Policy) -> Path | None:
     """The policy's reader file (``language.emergency_reader.model``, beside the policy), or None."""
     name = policy.language.emergency_model
-    if not name:
-        return None
+    return _resolve(name, source_file(policy)) if name else None
+
+
+@functools.lru_cache(maxsize=16)
+def _resolve(name: str, source: str | None) -> Path:
+    """Where the reader file named in a policy is (asked for every contact, so looked up once)."""
     path = Path(name)
     if path.is_absolute():
         return path
-    source = source_file(policy)
     beside = Path(source).parent / path if source else path
     # A policy copied elsewhere without its model uses the bundled one.
     return beside if beside.is_file() or path.name != DEFAULT_MODEL.name else DEFAULT_MODEL
@@ -144,14 +153,12 @@ def _read(path: str) -> EmergencyReader | ReaderError:
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         return ReaderError(f"{path} is not an other-languages reader of format {FORMAT}")
     try:
-        ngrams, idf, weights = tuple(raw["ngrams"]), tuple(map(float, raw["idf"])), tuple(map(float, raw["weights"]))
-        bias = float(raw["bias"])
+        reader = EmergencyReader.from_fitted(raw, str(raw.get("version", "")), raw.get("card"))
     except (KeyError, TypeError, ValueError) as error:
         return ReaderError(f"{path}: malformed reader ({error})")
-    if not (len(ngrams) == len(idf) == len(weights)) or not all(isinstance(g, str) for g in ngrams):
+    if not (len(reader.ngrams) == len(reader.idf) == len(reader.weights)) or not all(isinstance(g, str) for g in reader.ngrams):
         return ReaderError(f"{path}: n-grams, idf and weights differ in length")
-    return EmergencyReader(version=str(raw.get("version", "")), ngrams=ngrams, idf=idf, weights=weights, bias=bias,
-                           card=raw.get("card") or {})
+    return reader
 
 
 @functools.lru_cache(maxsize=8)
@@ -174,29 +181,26 @@ class TrainingContacts:
     per_file: dict[str, int]  # how many each file gave
 
 
-def training_contacts(paths: Sequence[str | Path], policy: Policy) -> TrainingContacts:
-    """The labelled contacts of `paths` that the engine flags for an interpreter. The engine runs
-    without the sentence model: the flag comes from the language check alone."""
+def training_contacts(records: Sequence[Mapping[str, Any]], policy: Policy) -> TrainingContacts:
+    """The labelled contacts (``learned.read_labelled``: each tagged with its file) that the engine
+    flags for an interpreter. The engine runs without the sentence model: the flag comes from the
+    language check alone."""
     from onedoor.triage import semantic
     from onedoor.triage.engine import assess
-    from onedoor.triage.evaluation import read_labelled
 
-    found = TrainingContacts([], [], [], [], {})
+    found = TrainingContacts([], [], [], [], dict.fromkeys((r["_file"] for r in records), 0))
     before = os.environ.get(semantic.ENV_SWITCH)
     os.environ[semantic.ENV_SWITCH] = "off"
     try:
-        for path in paths:
-            name = Path(path).name
-            found.per_file[name] = 0
-            for record in read_labelled(path, require_expected=True):
-                assessment = assess(text=record.get("text", ""), channel=record["channel"], answers=record.get("answers"),
-                                    policy=policy)
-                if assessment.interpreter_needed:
-                    found.texts.append(record.get("text", ""))
-                    found.emergencies.append(record["expected"]["grade"] == "immediate")
-                    found.by_rules.append(assessment.grade == "immediate" and assessment.rules_fired[-1] != RULE_ID)
-                    found.files.append(name)
-                    found.per_file[name] += 1
+        for record in records:
+            assessment = assess(text=record.get("text", ""), channel=record["channel"], answers=record.get("answers"),
+                                policy=policy)
+            if assessment.interpreter_needed:
+                found.texts.append(record.get("text", ""))
+                found.emergencies.append(record["expected"]["grade"] == "immediate")
+                found.by_rules.append(assessment.grade == "immediate" and assessment.rules_fired[-1] != RULE_ID)
+                found.files.append(record["_file"])
+                found.per_file[record["_file"]] += 1
     finally:
         if before is None:
             os.environ.pop(semantic.ENV_SWITCH, None)
@@ -220,9 +224,13 @@ def fit(texts: Sequence[str], labels: Sequence[bool], *, c: float = C) -> dict[s
             "weights": [round(float(x), 6) for x in model.coef_[0]], "bias": round(float(model.intercept_[0]), 6)}
 
 
-def train(paths: Sequence[str | Path], *, version: str, out: str | Path, policy: Policy, c: float = C) -> dict[str, Any]:
-    """Train a reader on the labelled files and write it to `out`; returns its card."""
-    contacts = training_contacts(paths, policy)
+def train(
+    paths: Sequence[str | Path], records: Sequence[Mapping[str, Any]], *, version: str, out: str | Path, policy: Policy,
+    c: float = C,
+) -> dict[str, Any]:
+    """Train a reader on the labelled files (`records`: what ``learned.read_labelled(paths)``
+    returned) and write it to `out`; returns its card."""
+    contacts = training_contacts(records, policy)
     fitted = fit(contacts.texts, contacts.emergencies, c=c)
     per_file = contacts.per_file
     card = {
@@ -247,8 +255,7 @@ def out_of_fold(contacts: TrainingContacts, *, folds: int, c: float = C) -> list
     for fold in range(folds):
         train = [i for i, f in enumerate(contacts.files) if fold_of[f] != fold]
         fitted = fit([contacts.texts[i] for i in train], [contacts.emergencies[i] for i in train], c=c)
-        reader = EmergencyReader(version="fold", ngrams=tuple(fitted["ngrams"]), idf=tuple(fitted["idf"]),
-                                 weights=tuple(fitted["weights"]), bias=fitted["bias"])
+        reader = EmergencyReader.from_fitted(fitted, "fold")
         for i, f in enumerate(contacts.files):
             if fold_of[f] == fold:
                 chances[i] = reader.probability(contacts.texts[i])

@@ -43,8 +43,7 @@ def test_probabilities_are_scikit_learns():
     texts = [*EMERGENCIES, *ORDINARY] * 2
     labels = [True, True, False, False] * 2
     fitted = other_languages.fit(texts, labels)
-    reader = other_languages.EmergencyReader(version="t", ngrams=tuple(fitted["ngrams"]), idf=tuple(fitted["idf"]),
-                                             weights=tuple(fitted["weights"]), bias=fitted["bias"])
+    reader = other_languages.EmergencyReader.from_fitted(fitted, "t")
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=other_languages.NGRAMS, min_df=other_languages.MIN_DF,
                                  sublinear_tf=True)
     model = LogisticRegression(C=other_languages.C, class_weight="balanced", max_iter=5000).fit(

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from onedoor.triage import other_languages
-from onedoor.triage.evaluation import LabelledFileError, read_labelled
+from onedoor.triage import learned, other_languages
 from onedoor.triage.management.training import positive, probability
 from onedoor.triage.policy import load_policy
 
@@ -45,20 +44,19 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["folds"] is None and not options["model_version"]:
             raise CommandError("--model-version is needed to write a reader (e.g. --model-version languages-2026.12.13)")
-        for path in options["files"]:  # every bad line named before any work starts
-            try:
-                read_labelled(path, require_expected=True)
-            except LabelledFileError as exc:
-                raise CommandError(str(exc)) from exc
+        try:  # every bad line named before any work starts
+            records = learned.read_labelled(options["files"])
+        except (OSError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
         if importlib.util.find_spec("sklearn") is None:
             raise CommandError("training the reader needs scikit-learn: run `make install ML=1`")
         started = time.perf_counter()
         if options["folds"] is not None:
-            self._score(options)
+            self._score(options, records)
             return
         try:
-            card = other_languages.train(options["files"], version=options["model_version"], out=Path(options["out"]),
-                                         policy=load_policy(), c=options["c"])
+            card = other_languages.train(options["files"], records, version=options["model_version"],
+                                         out=Path(options["out"]), policy=load_policy(), c=options["c"])
         except (OSError, ValueError) as exc:  # e.g. no emergencies among the contacts not in English
             raise CommandError(str(exc)) from exc
         self.stdout.write(
@@ -68,8 +66,8 @@ class Command(BaseCommand):
         for entry in card["trained_on"]:
             self.stdout.write(f"  {entry['file']:24s} {entry['contacts']:4d} contacts not in English")
 
-    def _score(self, options):
-        contacts = other_languages.training_contacts(options["files"], load_policy())
+    def _score(self, options, records):
+        contacts = other_languages.training_contacts(records, load_policy())
         try:
             chances = other_languages.out_of_fold(contacts, folds=options["folds"], c=options["c"])
         except ValueError as exc:
