@@ -4,7 +4,7 @@ import os
 import sys
 
 HYPHENATED = {"triage-eval": "triage_eval", "triage-train": "triage_train", "triage-model": "triage_model", "triage-export": "triage_export", "triage-cv": "triage_cv",
-              "triage-train-languages": "triage_train_languages"}
+              "triage-train-languages": "triage_train_languages", "triage-train-words": "triage_train_words"}
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from onedoor.triage import language as language_detection
-from onedoor.triage import learned, other_languages, semantic
+from onedoor.triage import learned, other_languages, semantic, words_reader
 from onedoor.triage.context import RECORDS_PREFIX, RecordContext
 from onedoor.triage.policy import (
     GRADES,
@@ -187,6 +187,9 @@ class Facts:
     learned_model: learned.LearnedModel | None = None
     embedded: dict[str, Any] = field(default_factory=dict)  # text -> vector, from one call (ContactText.pack)
     middles: dict[str, Any] = field(default_factory=dict)  # window -> middle token states, for a tuned reader
+    # The words reader's chance of an emergency (policy ``learned.words_reader``), where the
+    # learned model read the contact; None otherwise.
+    words_chance: float | None = None
 
     @property
     def counted(self) -> list[Hit]:
@@ -745,12 +748,25 @@ def rules_reading(
 ) -> tuple[learned.ContactText, learned.RulesReading]:
     """A contact's sentences and the rules' reading of them, as the learned layer gets them
     (``onedoor.triage.learned.train`` trains on these). Needs the sentence model."""
-    text, clean_answers, _ = _checked_input(text, channel, answers)
     policy = policy or load_policy()
-    facts = _establish_facts(text, clean_answers, policy, None)
+    facts = _words_facts(text, channel, answers, policy)
     if facts.text is None:
         raise RuntimeError("the learned layer's reading needs the sentence model: install it with `make install ML=1`")
     return facts.text, _rules_reading(facts, policy)
+
+
+def words_reading(
+    *, text: str, channel: str, answers: Mapping[str, Any] | None = None, policy: Policy | None = None,
+) -> learned.RulesReading:
+    """The rules' reading of a contact's words, as the words reader gets it (``words_reader``
+    trains on these); with the sentence model where it is installed, as at intake."""
+    policy = policy or load_policy()
+    return _rules_reading(_words_facts(text, channel, answers, policy), policy)
+
+
+def _words_facts(text: str, channel: str, answers: Mapping[str, Any] | None, policy: Policy) -> Facts:
+    text, clean_answers, _ = _checked_input(text, channel, answers)
+    return _establish_facts(text, clean_answers, policy, None)
 
 
 def _learned_model(facts: Facts, policy: Policy, raw_text: str) -> learned.LearnedModel | None:
@@ -811,7 +827,7 @@ def _apply_learned(facts: Facts, grade: str, rule_id: str, policy: Policy) -> tu
     config = learned.config_for(policy)
     if config.grade != "decide":
         return None
-    chance = prediction.grade_probabilities.get("immediate", 0.0)
+    chance = _emergency_chance(facts, config)
     if facts.interpreter_needed:
         threshold = config.not_english_threshold
         if grade != "immediate" and threshold is not None and chance >= threshold:
@@ -823,9 +839,42 @@ def _apply_learned(facts: Facts, grade: str, rule_id: str, policy: Policy) -> tu
         return min(_likeliest_after_immediate(prediction), config.overrule_floor, key=GRADES.index), "learned.overruled"
     if chance >= _immediate_threshold(prediction, config):
         return "immediate", "learned.immediate"
-    if prediction.grade != grade:
-        return prediction.grade, "learned.grade"
+    # The model's likeliest grade, but not an emergency the chance the policy grades by is under
+    # the threshold for (with the words reader that chance is not the model's alone).
+    likeliest = prediction.grade if prediction.grade != "immediate" else _likeliest_after_immediate(prediction)
+    if likeliest != grade:
+        return likeliest, "learned.grade"
     return None
+
+
+def _words_chance(facts: Facts, reading: learned.RulesReading, channel: str, policy: Policy) -> float | None:
+    """The words reader's chance of an emergency for an English contact the model read, where
+    the policy has the reader (``learned.words_reader``); None otherwise."""
+    path = learned.config_for(policy).words_model
+    if path is None or facts.interpreter_needed or facts.learned is None:
+        return None
+    return words_reader.probability(path, facts.original, words_reader.tokens(reading.rule_ids, reading.grade, channel))
+
+
+def _emergency_chance(facts: Facts, config: learned.LearnedConfig) -> float:
+    """The chance of an emergency the learned layer grades by: the model's, or with the words
+    reader, the two weighted as the policy says (``learned.words_reader.weight``)."""
+    assert facts.learned is not None
+    model = facts.learned.grade_probabilities.get("immediate", 0.0)
+    if facts.words_chance is None:
+        return model
+    return (1.0 - config.words_weight) * model + config.words_weight * facts.words_chance
+
+
+def _chance_text(facts: Facts, policy: Policy, only: str = "") -> str:
+    """The chance of an emergency the learned layer graded by, in words, for the rationale."""
+    assert facts.learned is not None
+    model = learned.describe_probability(facts.learned.grade_probabilities.get("immediate", 0.0))
+    if facts.words_chance is None:
+        return f"the learned model gives immediate {only}{model}"
+    together = learned.describe_probability(_emergency_chance(facts, learned.config_for(policy)))
+    return (f"the learned model and the words reader together give an emergency {only}{together} (the model "
+            f"{model}, the words reader {learned.describe_probability(facts.words_chance)})")
 
 
 def _other_language_emergency(facts: Facts, grade: str, policy: Policy) -> float | None:
@@ -1056,8 +1105,9 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
     grade, response, rule_id, reason = rule.grade, rule.response, rule.id, rule.reason
     rules_grade = ""
     if facts.learned_model is not None and facts.text is not None:
-        facts.learned = learned.predict(facts.text, _rules_reading(facts, policy, rule), facts.learned_model, facts.embedded,
-                                        facts.middles)
+        reading = _rules_reading(facts, policy, rule)
+        facts.learned = learned.predict(facts.text, reading, facts.learned_model, facts.embedded, facts.middles)
+        facts.words_chance = _words_chance(facts, reading, channel, policy)
     _add_learned_vulnerabilities(facts, policy)
     by_model = _apply_learned(facts, grade, rule.id, policy)
     if by_model is not None:
@@ -1065,14 +1115,13 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
         assert facts.learned is not None
         share = learned.describe_probability(facts.learned.grade_probabilities[by_model[0]])
         if by_model[1] == "learned.immediate":
-            why = f"the learned model gives immediate {share}, at or above the policy's threshold for an emergency"
+            why = f"{_chance_text(facts, policy)}, at or above the policy's threshold for an emergency"
         elif by_model[1] == "learned.immediate_not_english":
             why = (f"the learned model, reading a message not in English, gives immediate {share}, at or above the "
                    f"policy's threshold for an emergency in such a message")
         elif by_model[1] == "learned.overruled":
-            chance = learned.describe_probability(facts.learned.grade_probabilities.get("immediate", 0.0))
             below = learned.describe_probability(learned.config_for(policy).overrule_below)
-            why = (f"the learned model gives immediate only {chance}, below the {below} under which the policy lets it "
+            why = (f"{_chance_text(facts, policy, 'only ')}, below the {below} under which the policy lets the learned layer "
                    f"overrule this rule's emergency; reviewers graded contacts like this {by_model[0]} ({share}) or "
                    f"less urgent")
         else:
@@ -1139,6 +1188,10 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
     )
     if facts.learned is not None:
         rationale.append(_learned_line(facts.learned))
+    if facts.words_chance is not None:
+        rationale.append(f"words reader: an emergency {learned.describe_probability(facts.words_chance)} "
+                         f"(counted {learned.config_for(policy).words_weight:g} to the model's "
+                         f"{1 - learned.config_for(policy).words_weight:g} in the chance of an emergency)")
     rationale.extend(facts.notes)
     rationale.append(f"what happens next: {standard.next_steps_text}")
     rationale.append(_mode_line(facts, policy))

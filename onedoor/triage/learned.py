@@ -61,7 +61,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from onedoor.triage import semantic
+from onedoor.triage import ngram_reader, semantic, words_reader
 from onedoor.triage import tuned as tuned_reader
 from onedoor.triage.policy import (
     DEFAULT_POLICY_PATH,
@@ -137,6 +137,11 @@ class LearnedConfig:
     # only to raise one it gives immediate this or more to immediate (it never lowers one, never
     # names their vulnerabilities, and the language floor still applies). None: it leaves them.
     not_english_threshold: float | None = None
+    # The words reader (onedoor.triage.words_reader): its file, and how much its chance of an
+    # emergency counts in the chance the layer grades by (that chance is (1 - weight) times the
+    # model's plus weight times the reader's). None: the model's chance alone.
+    words_model: Path | None = None
+    words_weight: float = 0.5
 
     @property
     def enabled(self) -> bool:
@@ -146,7 +151,7 @@ class LearnedConfig:
 def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.parent) -> LearnedConfig:
     """Validate a ``learned:`` section; a mistake fails with a message naming the key."""
     known = {"model", "grade", "immediate_threshold", "immediate_threshold_if_other_resolution", "vulnerability_threshold",
-             "min_words", "vulnerabilities", "keep_lexicon", "overrule", "not_english_threshold"}
+             "min_words", "vulnerabilities", "keep_lexicon", "overrule", "not_english_threshold", "words_reader"}
     unknown = set(raw) - known
     if unknown:
         raise PolicyError(f"learned: unknown key(s) {sorted(unknown)}")
@@ -189,7 +194,21 @@ def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.par
         keep_lexicon=frozenset(keep),
         not_english_threshold=_optional_float(raw.get("not_english_threshold")),
         **overrule,
+        **_words_reader_config(raw.get("words_reader"), base),
     )
+
+
+def _words_reader_config(raw: Any, base: Path) -> dict[str, Any]:
+    """Validate ``learned.words_reader`` ({model, weight}); absent: the model's chance alone."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping) or set(raw) - {"model", "weight"} or not raw.get("model"):
+        raise PolicyError(f"learned.words_reader must be a mapping with a model file and a weight, not {raw!r}")
+    weight = raw.get("weight", LearnedConfig.words_weight)
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= 1:
+        raise PolicyError(f"learned.words_reader.weight must be a number in (0, 1], not {weight!r}")
+    return {"words_model": ngram_reader.resolve(str(raw["model"]), str(base / "policy.yaml"), words_reader.DEFAULT_MODEL),
+            "words_weight": float(weight)}
 
 
 def _optional_float(value: Any) -> float | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from onedoor.triage import other_languages
+from onedoor.triage import ngram_reader, other_languages
 from onedoor.triage.engine import assess
 from onedoor.triage.policy import PolicyError, load_policy
 
@@ -58,7 +58,8 @@ def test_the_bundled_policy_names_the_bundled_reader_and_its_card_is_true():
     assert other_languages.model_path(policy) == other_languages.DEFAULT_MODEL
     assert 0 < policy.language.emergency_threshold < 1
     reader = other_languages.load(str(other_languages.DEFAULT_MODEL))
-    assert reader.version and len(reader.ngrams) == len(reader.idf) == len(reader.weights) > 10_000
+    (block,) = reader.blocks
+    assert reader.version and block.kind == "char_wb" and len(block.terms) == len(block.idf) == len(block.weights) > 10_000
     card = reader.card
     assert card["contacts"] >= 1000 and 0 < card["emergencies"] < card["contacts"]
     # Every training file is in the repository, unchanged since the reader was trained, and no
@@ -129,12 +130,13 @@ def test_a_broken_reader_file_does_not_stop_intake(tmp_path, caplog):
     copy = tmp_path / "policy.yaml"
     copy.write_text(text.replace("    model: other_languages_model.json\n", "    model: broken.json\n"))
     policy = load_policy(str(copy))
-    with caplog.at_level("ERROR", logger="onedoor.triage.other_languages"):
+    with caplog.at_level("ERROR", logger="onedoor.triage.ngram_reader"):
         first = assess(text=EMERGENCIES[0], channel="sms", policy=policy)
         assess(text=EMERGENCIES[1], channel="sms", policy=policy)
     assert first.interpreter_needed and first.grade == "prompt" and first.rules_fired[-1] == "floor.not_english"
     assert [r.getMessage() for r in caplog.records if "broken.json" in r.getMessage()] == [
-        f"triage reader of other languages off: {tmp_path / 'broken.json'}: malformed reader ('idf')"]
+        f"triage reader of contacts not in English off: {tmp_path / 'broken.json'}: malformed reader of contacts not in "
+        "English (KeyError('idf'))"]
 
 
 def test_a_broken_reader_file_is_refused(tmp_path):
@@ -154,7 +156,7 @@ def test_training_writes_a_reader_with_its_card(tmp_path):
     files = [str(DATA / "dev_aw.jsonl"), str(DATA / "dev_ax.jsonl")]
     call_command("triage_train_languages", *files, "--model-version", "languages-test", "--out", str(out))
     raw = json.loads(out.read_text())
-    assert raw["format"] == other_languages.FORMAT and raw["version"] == "languages-test"
+    assert raw["format"] == ngram_reader.FORMAT and raw["version"] == "languages-test"
     assert [e["file"] for e in raw["card"]["trained_on"]] == ["dev_aw.jsonl", "dev_ax.jsonl"]
     assert raw["card"]["contacts"] == sum(e["contacts"] for e in raw["card"]["trained_on"]) > 50
     reader = other_languages.load(str(out))
