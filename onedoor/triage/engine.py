@@ -877,6 +877,28 @@ def _chance_text(facts: Facts, policy: Policy, only: str = "") -> str:
             f"{model}, the words reader {learned.describe_probability(facts.words_chance)})")
 
 
+def _words_alone_emergency(facts: Facts, grade: str, rule: GradeRule, channel: str, policy: Policy) -> float | None:
+    """The words reader's chance of an emergency, where it alone grades an English contact
+    immediate because the learned model cannot read it (``learned.words_reader.alone_threshold``:
+    the sentence model is not installed); None where it does not."""
+    config = learned.config_for(policy)
+    threshold = config.words_alone_threshold
+    if (threshold is None or config.words_model is None or not config.enabled or learned.switched_off()
+            or facts.learned is not None or facts.interpreter_needed or facts.empty or grade == "immediate"
+            or len(facts.original.split()) < config.min_words):
+        return None
+    reading = _rules_reading(facts, policy, rule)
+    tokens = words_reader.tokens(reading.rule_ids, reading.grade, channel)
+    chance = words_reader.probability(config.words_model, facts.original, tokens)
+    if chance is None:
+        return None
+    if chance >= threshold:
+        return chance
+    facts.notes.append(f"the words reader gives an emergency {learned.describe_probability(chance)}, under the "
+                       f"policy's {learned.describe_probability(threshold)}")
+    return None
+
+
 def _other_language_emergency(facts: Facts, grade: str, policy: Policy) -> float | None:
     """The other-languages reader's probability of an emergency, where it grades a contact flagged
     for an interpreter immediate (``language.emergency_reader``); None where it does not."""
@@ -1128,6 +1150,14 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
             why = f"reviewers graded contacts like this {by_model[0]} ({share})"
         reason = f"{why} (the rules alone gave {grade} by rule {rule.id}: {rule.reason})"
         grade, response, rule_id = by_model[0], None, by_model[1]
+    alone = _words_alone_emergency(facts, grade, rule, channel, policy) if by_model is None else None
+    if alone is not None:
+        threshold = learned.config_for(policy).words_alone_threshold or 0.0
+        reason = (f"the words reader gives an emergency {learned.describe_probability(alone)}, at or above the policy's "
+                  f"{learned.describe_probability(threshold)} where the learned model cannot read a contact "
+                  f"(before it: {grade} by rule {rule_id}: {reason})")
+        rules_grade = grade
+        grade, response, rule_id = "immediate", None, words_reader.RULE_ID
     emergency = _other_language_emergency(facts, grade, policy)
     if emergency is not None:
         before = f"{grade} by {'' if rules_grade else 'rule '}{rule_id}: {reason}"

@@ -142,6 +142,10 @@ class LearnedConfig:
     # model's plus weight times the reader's). None: the model's chance alone.
     words_model: Path | None = None
     words_weight: float = 0.5
+    # Where the learned model cannot read an English contact of `min_words` or more (the sentence
+    # model is not installed), the words reader alone grades it immediate at this chance or more
+    # (it never lowers a grade). None: the rules decide alone there.
+    words_alone_threshold: float | None = None
 
     @property
     def enabled(self) -> bool:
@@ -202,13 +206,16 @@ def _words_reader_config(raw: Any, base: Path) -> dict[str, Any]:
     """Validate ``learned.words_reader`` ({model, weight}); absent: the model's chance alone."""
     if raw is None:
         return {}
-    if not isinstance(raw, Mapping) or set(raw) - {"model", "weight"} or not raw.get("model"):
-        raise PolicyError(f"learned.words_reader must be a mapping with a model file and a weight, not {raw!r}")
-    weight = raw.get("weight", LearnedConfig.words_weight)
-    if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= 1:
-        raise PolicyError(f"learned.words_reader.weight must be a number in (0, 1], not {weight!r}")
+    if not isinstance(raw, Mapping) or set(raw) - {"model", "weight", "alone_threshold"} or not raw.get("model"):
+        raise PolicyError(f"learned.words_reader must be a mapping with a model file, a weight and optionally an "
+                          f"alone_threshold, not {raw!r}")
+    for key in ("weight", "alone_threshold"):
+        value = raw.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1):
+            raise PolicyError(f"learned.words_reader.{key} must be a number in (0, 1], not {value!r}")
     return {"words_model": ngram_reader.resolve(str(raw["model"]), str(base / "policy.yaml"), words_reader.DEFAULT_MODEL),
-            "words_weight": float(weight)}
+            "words_weight": float(raw.get("weight", LearnedConfig.words_weight)),
+            "words_alone_threshold": _optional_float(raw.get("alone_threshold"))}
 
 
 def _optional_float(value: Any) -> float | None:

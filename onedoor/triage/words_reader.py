@@ -29,6 +29,7 @@ KINDS = ("char_wb", "words", "tokens")
 MIN_DF = 5  # n-grams, words and pairs seen in fewer contacts are left out (2 for the rules' tokens)
 C = 8.0  # inverse regularisation; chosen out of fold (docs/triage.md, "cam-2026.12.14")
 WHAT = "words reader"
+RULE_ID = "learned.words_reader"  # the reader alone graded the contact immediate
 
 
 def tokens(rule_ids: Sequence[str] | frozenset[str], grade: str, channel: str) -> list[str]:

@@ -188,3 +188,26 @@ def test_training_refuses_a_bad_file_before_any_work(tmp_path):
         call_command("triage_train_words", str(bad), "--model-version", "v", "--out", str(tmp_path / "w.json"))
     with pytest.raises(CommandError, match="--model-version is needed"):
         call_command("triage_train_words", str(DATA / "dev_b.jsonl"))
+
+
+@pytest.mark.learned
+def test_without_the_sentence_model_the_reader_alone_may_raise_an_english_contact(tmp_path, monkeypatch):
+    """The reader needs only the standard library: where the sentence model is not installed it
+    grades a contact immediate at `alone_threshold` or more, never lowers one, and leaves contacts
+    not in English (the other-languages reader's) and short ones alone."""
+    monkeypatch.setenv("ONEDOOR_TRIAGE_SEMANTIC", "off")
+    _reader_file(tmp_path / "words.json", 0.0)  # 50%
+    policy = load_policy(_policy_with(tmp_path, "  words_reader: {model: words.json, weight: 0.5, alone_threshold: 0.4}\n"))
+    text = "I think someone has been going through the bins in our back court again, third time this week"
+    result = assess(text=text, channel="web", policy=policy)
+    assert result.mode == "lexicon" and result.grade == "immediate" and result.call_999_advice
+    assert result.rules_fired[-1] == words_reader.RULE_ID and result.rules_grade != "immediate"
+    assert "the words reader gives an emergency 50%, at or above the policy's 40%" in result.rationale[0]
+    assert assess(text="bins again", channel="web", policy=policy).grade != "immediate"  # too short
+    polish = "Dzień dobry, chciałabym zapytać, jak mogę zgłosić kradzież roweru sprzed tygodnia spod bloku w Dundee."
+    assert words_reader.RULE_ID not in assess(text=polish, channel="web", policy=policy).rules_fired
+    _reader_file(tmp_path / "words.json", -20.0)
+    ngram_reader.forget()
+    result = assess(text=text, channel="web", policy=policy)
+    assert result.grade != "immediate" and "the words reader gives an emergency 0%, under the policy's 40%" in result.rationale
+    ngram_reader.forget()
