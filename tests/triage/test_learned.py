@@ -137,6 +137,9 @@ def _predicting(monkeypatch, immediate: float, likeliest: str = "prompt") -> Non
     prediction = learned.Prediction(model_version="learned-test", grade_probabilities={"immediate": immediate, **rest},
                                     vulnerability_probabilities={"domestic_abuse": 0.99})
     monkeypatch.setattr(engine.learned, "predict", lambda *args, **kwargs: prediction)
+    # The words reader agrees, so the chance the layer grades by is `immediate` (test_words_reader
+    # tests the two weighted).
+    monkeypatch.setattr(engine, "_words_chance", lambda *args, **kwargs: immediate)
 
 
 @needs_model
@@ -155,7 +158,7 @@ def test_the_model_may_overrule_a_rule_emergency_it_is_sure_is_none(monkeypatch,
     assert result.grade == graded and not result.call_999_advice
     assert result.rules_grade == "immediate" and "learned.overruled" in result.rules_fired
     assert result.rationale[0].startswith(f"Graded {graded} (prompt_response) by learned.overruled: the learned model "
-                                          f"gives immediate only")
+                                          f"and the words reader together give an emergency only")
     assert "the rules alone gave immediate by rule override.domestic_live" in result.rationale[0]
 
 

@@ -4,6 +4,7 @@ policy names it, how its chance joins the learned model's, and training it."""
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -83,10 +84,7 @@ def _policy_with(tmp_path, words: str) -> str:
     words_reader entry (replacing the bundled one, if any)."""
     source = Path(load_policy().source)
     text = source.read_text()
-    start = text.find("  words_reader:")
-    if start != -1:
-        end = text.index("\n  ", text.index("\n", text.index("weight:", start)))
-        text = text[:start] + text[end + 1:]
+    text = re.sub(r"\n  words_reader:\n(?:    .*\n)+", "\n", text)
     text = text.replace("\nlearned:\n", "\nlearned:\n" + words, 1)
     for name in ("vulnerability_descriptions.yaml", "learned_model.json", "learned_model.onnx", "other_languages_model.json"):
         (tmp_path / name).write_bytes((source.parent / name).read_bytes())
@@ -154,12 +152,12 @@ def test_a_broken_words_reader_leaves_the_model_alone_to_decide(tmp_path, monkey
         pytest.skip("sentence model not installed (make install ML=1)")
     (tmp_path / "words.json").write_text("{not json")
     policy = load_policy(_policy_with(tmp_path, "  words_reader: {model: words.json, weight: 0.5}\n"))
-    _predicting(monkeypatch, 0.15)
+    _predicting(monkeypatch, 0.25)
     text = "I think someone has been going through the bins in our back court again, third time this week"
     with caplog.at_level("ERROR", logger="onedoor.triage.ngram_reader"):
         first = assess(text=text, channel="web", policy=policy)
         assess(text=text + " and last night too", channel="web", policy=policy)
-    assert first.grade == "immediate" and "the learned model gives immediate 15%" in first.rationale[0]
+    assert first.grade == "immediate" and "the learned model gives immediate 25%" in first.rationale[0]
     assert not any(line.startswith("words reader:") for line in first.rationale)
     assert len([r for r in caplog.records if "words.json" in r.getMessage()]) == 1
     ngram_reader.forget()
@@ -211,3 +209,34 @@ def test_without_the_sentence_model_the_reader_alone_may_raise_an_english_contac
     result = assess(text=text, channel="web", policy=policy)
     assert result.grade != "immediate" and "the words reader gives an emergency 0%, under the policy's 40%" in result.rationale
     ngram_reader.forget()
+
+
+def test_the_bundled_policy_names_the_bundled_reader_and_its_card_is_true():
+    config = learned.config_for(load_policy())
+    assert config.words_model == words_reader.DEFAULT_MODEL and 0 < config.words_weight < 1
+    assert config.words_alone_threshold is not None and 0 < config.words_alone_threshold < 1
+    reader = words_reader.load(words_reader.DEFAULT_MODEL)
+    assert reader.version.startswith("words-") and reader.kinds == words_reader.KINDS
+    assert all(len(b.terms) == len(b.weights) for b in reader.blocks) and len(reader.blocks[0].terms) > 10_000
+    card = reader.card
+    assert card["contacts"] >= 10_000 and 0 < card["emergencies"] < card["contacts"]
+    # Every training file is in the repository, unchanged since the reader was trained, and no
+    # held-out set it is measured on is among them.
+    from tests.triage import MEASURED_SETS
+
+    for entry in card["trained_on"]:
+        assert ngram_reader.file_hash(DATA / entry["file"]) == entry["sha256"], entry["file"]
+        assert Path(entry["file"]).stem not in MEASURED_SETS
+
+
+@pytest.mark.learned
+def test_the_bundled_reader_tells_an_emergency_from_an_enquiry(monkeypatch):
+    """Without the sentence model the reader alone raises what the rules' words miss."""
+    monkeypatch.setenv("ONEDOOR_TRIAGE_SEMANTIC", "off")
+    text = "my dad's taken all of his tablets and is really sleepy, keeps nodding off mid sentence"
+    result = assess(text=text, channel="sms")
+    assert result.mode == "lexicon" and result.grade == "immediate" and result.call_999_advice
+    assert result.rules_fired[-1] == words_reader.RULE_ID
+    enquiry = assess(text="Can you tell me how to get a copy of a crime report for my insurance company please?", channel="web")
+    assert enquiry.grade != "immediate"
+    assert any(line.startswith("the words reader gives an emergency") for line in enquiry.rationale)
