@@ -62,7 +62,10 @@ def test_serve_says_how_contacts_will_be_assessed(monkeypatch):
     from onedoor.triage import semantic
 
     monkeypatch.setenv(semantic.ENV_SWITCH, "off")
-    assert triage_mode_text().startswith("rules only") and "make install ML=1" in triage_mode_text()
+    assert triage_mode_text().startswith("rules and words reader") and "make install ML=1" in triage_mode_text()
+    monkeypatch.setenv("ONEDOOR_TRIAGE_LEARNED", "off")
+    assert triage_mode_text().startswith("rules only")
+    monkeypatch.delenv("ONEDOOR_TRIAGE_LEARNED")
     monkeypatch.setenv(semantic.ENV_SWITCH, "auto")
     if semantic.semantic_available():
         assert triage_mode_text().startswith("rules, sentence model and learned model learned-")

