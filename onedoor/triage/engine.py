@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from onedoor.triage import language as language_detection
@@ -190,6 +191,7 @@ class Facts:
     # The words reader's chance of an emergency (policy ``learned.words_reader``), where the
     # learned model read the contact; None otherwise.
     words_chance: float | None = None
+    words_version: str = ""  # the words reader's version, where it read the contact (named in the mode line)
 
     @property
     def counted(self) -> list[Hit]:
@@ -853,7 +855,17 @@ def _words_chance(facts: Facts, reading: learned.RulesReading, channel: str, pol
     path = learned.config_for(policy).words_model
     if path is None or facts.interpreter_needed or facts.learned is None:
         return None
-    return words_reader.probability(path, facts.original, words_reader.tokens(reading.rule_ids, reading.grade, channel))
+    return _read_words(facts, path, reading, channel)
+
+
+def _read_words(facts: Facts, path: Path, reading: learned.RulesReading, channel: str) -> float | None:
+    """The words reader's chance of an emergency (None where its file cannot be used), noting
+    its version for the rationale."""
+    reader = words_reader.reader(path)
+    if reader is None:
+        return None
+    facts.words_version = reader.version
+    return reader.probability(facts.original, words_reader.tokens(reading.rule_ids, reading.grade, channel))
 
 
 def _emergency_chance(facts: Facts, config: learned.LearnedConfig) -> float:
@@ -887,9 +899,7 @@ def _words_alone_emergency(facts: Facts, grade: str, rule: GradeRule, channel: s
             or facts.learned is not None or facts.interpreter_needed or facts.empty or grade == "immediate"
             or len(facts.original.split()) < config.min_words):
         return None
-    reading = _rules_reading(facts, policy, rule)
-    tokens = words_reader.tokens(reading.rule_ids, reading.grade, channel)
-    chance = words_reader.probability(config.words_model, facts.original, tokens)
+    chance = _read_words(facts, config.words_model, _rules_reading(facts, policy, rule), channel)
     if chance is None:
         return None
     if chance >= threshold:
@@ -940,8 +950,9 @@ def _mode_line(facts: Facts, policy: Policy) -> str:
     if facts.mode == semantic.MODE_SEMANTIC:
         version = semantic.load_descriptions(str(semantic.config_for(policy).descriptions)).version
         model = f", learned model {facts.learned.model_version}" if facts.learned is not None else ""
-        return f"mode: {facts.mode} (descriptions {version}{model})"
-    return f"mode: {facts.mode}"
+        words = f", words reader {facts.words_version}" if facts.words_version else ""
+        return f"mode: {facts.mode} (descriptions {version}{model}{words})"
+    return f"mode: {facts.mode} (words reader {facts.words_version})" if facts.words_version else f"mode: {facts.mode}"
 
 
 def _scores(counted: list[Hit], policy: Policy) -> dict[str, float]:

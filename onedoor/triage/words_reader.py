@@ -41,11 +41,10 @@ def load(path: str | Path) -> NgramReader:
     return ngram_reader.load(path, WHAT)
 
 
-def probability(path: Path, text: str, reading_tokens: Sequence[str]) -> float | None:
-    """The reader's probability of an emergency, or None where its file cannot be used (logged
-    once; the model's own chance then stands)."""
-    reader = ngram_reader.load_or_log(path, WHAT)
-    return None if reader is None else reader.probability(text, reading_tokens)
+def reader(path: Path) -> NgramReader | None:
+    """The reader in the policy's file, or None where it cannot be used (logged once; the
+    model's own chance, or the rules, then decide)."""
+    return ngram_reader.load_or_log(path, WHAT)
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,7 @@ def test_the_chance_graded_by_is_the_model_and_the_reader_weighted(tmp_path, mon
     assert "the learned model and the words reader together give an emergency 27% (the model 4%, the words reader 50%)" \
         in result.rationale[0]
     assert "words reader: an emergency 50% (counted 0.5 to the model's 0.5 in the chance of an emergency)" in result.rationale
+    assert result.rationale[-2].startswith("mode: lexicon+semantic") and result.rationale[-2].endswith(", words reader words-test)")
     # A reader sure it is no emergency keeps a contact the model alone would raise from being raised,
     # and the model's likeliest grade after immediate stands.
     _reader_file(tmp_path / "words.json", -20.0)
@@ -201,6 +202,7 @@ def test_without_the_sentence_model_the_reader_alone_may_raise_an_english_contac
     assert result.mode == "lexicon" and result.grade == "immediate" and result.call_999_advice
     assert result.rules_fired[-1] == words_reader.RULE_ID and result.rules_grade != "immediate"
     assert "the words reader gives an emergency 50%, at or above the policy's 40%" in result.rationale[0]
+    assert "mode: lexicon (words reader words-test)" in result.rationale
     assert assess(text="bins again", channel="web", policy=policy).grade != "immediate"  # too short
     polish = "Dzień dobry, chciałabym zapytać, jak mogę zgłosić kradzież roweru sprzed tygodnia spod bloku w Dundee."
     assert words_reader.RULE_ID not in assess(text=polish, channel="web", policy=policy).rules_fired
