@@ -35,6 +35,11 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
+# The front-end build (`make assets`: npm's Sass and JavaScript bundle); `make test` and `make run`
+# build it, a bare `pytest` after `make install` does not.
+ASSETS = Path(__file__).resolve().parents[2] / "onedoor" / "static" / "onedoor" / "onedoor.css"
+
+
 @pytest.fixture(scope="session")
 def browser():
     path = chromium_path()
@@ -43,6 +48,9 @@ def browser():
         if os.environ.get("ONEDOOR_REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
+    if not ASSETS.is_file():
+        # Pages would load without their styles and scripts, and journeys time out far from the cause.
+        pytest.fail(f"the front-end assets are not built ({ASSETS.name} is missing): run `make assets` (or `make test`)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
