@@ -1230,9 +1230,9 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
     if facts.learned is not None:
         rationale.append(_learned_line(facts.learned))
     if facts.words_chance is not None:
+        weight = learned.config_for(policy).words_weight
         rationale.append(f"words reader: an emergency {learned.describe_probability(facts.words_chance)} "
-                         f"(counted {learned.config_for(policy).words_weight:g} to the model's "
-                         f"{1 - learned.config_for(policy).words_weight:g} in the chance of an emergency)")
+                         f"(counted {weight:g} to the model's {1 - weight:g} in the chance of an emergency)")
     rationale.extend(facts.notes)
     rationale.append(f"what happens next: {standard.next_steps_text}")
     rationale.append(_mode_line(facts, policy))

@@ -55,7 +55,6 @@ import json
 import logging
 import math
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,7 +97,6 @@ VULNERABILITY_WIDTH = MEANING_WIDTH + len(VULNERABILITIES)
 # to 0.80 (docs/triage.md, "cam-2026.12.8").
 WORDS_MAX = 8000  # the commonest words and word pairs kept (seen in at least 2 contacts)
 WORDS_SCALE = 2.0  # the words' weight beside the vectors
-_WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 # "off" turns the layer off (the rules decide alone); "auto" (default) uses it where the policy
 # has a model and the sentence model is installed. Read on every call, for tests.
 ENV_SWITCH = "ONEDOOR_TRIAGE_LEARNED"
@@ -213,7 +211,7 @@ def _words_reader_config(raw: Any, base: Path) -> dict[str, Any]:
         value = raw.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1):
             raise PolicyError(f"learned.words_reader.{key} must be a number in (0, 1], not {value!r}")
-    return {"words_model": ngram_reader.resolve(str(raw["model"]), str(base / "policy.yaml"), words_reader.DEFAULT_MODEL),
+    return {"words_model": ngram_reader.resolve(str(raw["model"]), base, words_reader.DEFAULT_MODEL),
             "words_weight": float(raw.get("weight", LearnedConfig.words_weight)),
             "words_alone_threshold": _optional_float(raw.get("alone_threshold"))}
 
@@ -324,9 +322,8 @@ class Words:
 
     def row(self, text: str) -> dict[int, float]:
         """The columns of `text` that are not zero, and their values."""
-        tokens = _WORD.findall(text.lower())
         counts: dict[int, int] = {}
-        for term in [*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))]:
+        for term in ngram_reader.word_ngrams(text):
             column = self.index.get(term)
             if column is not None:
                 counts[column] = counts.get(column, 0) + 1

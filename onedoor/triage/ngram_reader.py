@@ -177,6 +177,19 @@ def fit(
     return {"blocks": blocks, "bias": round(float(model.intercept_[0]), 6)}
 
 
+def card(
+    paths: Sequence[str | Path], per_file: Mapping[str, int], emergencies: Sequence[bool], *, policy_version: str,
+    settings: Mapping[str, Any],
+) -> dict[str, Any]:
+    """A reader's card: what it was trained on (each file with its SHA-256 and the contacts it
+    gave), how many emergencies, the policy whose rules read them and the settings."""
+    return {
+        "contacts": len(emergencies), "emergencies": sum(emergencies), "policy": policy_version,
+        "settings": {**settings, "class_weight": "balanced"},
+        "trained_on": [{"file": Path(p).name, "sha256": file_hash(p), "contacts": per_file[Path(p).name]} for p in paths],
+    }
+
+
 def write(path: str | Path, fitted: Mapping[str, Any], *, version: str, card: Mapping[str, Any]) -> None:
     """Write a reader file (and forget any reader read from that path before)."""
     Path(path).write_text(json.dumps({"format": FORMAT, "version": version, "card": card, **fitted}, ensure_ascii=False),
@@ -236,14 +249,14 @@ def file_hash(path: str | Path) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def resolve(name: str, source: str | None, default: Path) -> Path:
-    """Where a reader file named in a policy is: beside the policy, unless absolute; a policy
-    copied elsewhere without it uses the bundled one (`default`). Asked for every contact, so
-    looked up once."""
+def resolve(name: str, folder: Path | None, default: Path) -> Path:
+    """Where a reader file named in a policy is: in the policy's `folder`, unless absolute; a
+    policy copied elsewhere without it uses the bundled one (`default`). Asked for every
+    contact, so looked up once."""
     path = Path(name)
     if path.is_absolute():
         return path
-    beside = Path(source).parent / path if source else path
+    beside = folder / path if folder is not None else path
     return beside if beside.is_file() or path.name != default.name else default
 
 

@@ -45,7 +45,8 @@ WHAT = "reader of contacts not in English"
 def model_path(policy: Policy) -> Path | None:
     """The policy's reader file (``language.emergency_reader.model``, beside the policy), or None."""
     name = policy.language.emergency_model
-    return ngram_reader.resolve(name, source_file(policy), DEFAULT_MODEL) if name else None
+    source = source_file(policy)
+    return ngram_reader.resolve(name, Path(source).parent if source else None, DEFAULT_MODEL) if name else None
 
 
 def emergency_probability(text: str, policy: Policy) -> float | None:
@@ -117,12 +118,8 @@ def train(
     returned) and write it to `out`; returns its card."""
     contacts = training_contacts(records, policy)
     fitted = fit(contacts.texts, contacts.emergencies, c=c)
-    per_file = contacts.per_file
-    card = {
-        "contacts": len(contacts.texts), "emergencies": sum(contacts.emergencies), "policy": policy.version,
-        "settings": {"ngrams": list(NGRAMS), "min_df": MIN_DF, "C": c, "class_weight": "balanced"},
-        "trained_on": [{"file": Path(p).name, "sha256": file_hash(p), "contacts": per_file[Path(p).name]} for p in paths],
-    }
+    card = ngram_reader.card(paths, contacts.per_file, contacts.emergencies, policy_version=policy.version,
+                             settings={"ngrams": list(NGRAMS), "min_df": MIN_DF, "C": c})
     ngram_reader.write(out, fitted, version=version, card=card)
     return card
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from onedoor.triage import ngram_reader
-from onedoor.triage.ngram_reader import NgramReader, file_hash
+from onedoor.triage.ngram_reader import NgramReader
 
 DEFAULT_MODEL = Path(__file__).with_name("words_model.json")
 KINDS = ("char_wb", "words", "tokens")
@@ -91,13 +91,9 @@ def train(
     returned) and write it to `out`; returns its card."""
     contacts = training_contacts(records, policy)
     fitted = fit(contacts, c=c)
-    card = {
-        "contacts": len(contacts.texts), "emergencies": sum(contacts.emergencies), "policy": policy.version,
-        "settings": {"kinds": list(KINDS), "char_ngrams": list(ngram_reader.CHAR_NGRAMS), "word_ngrams": [1, 2],
-                     "min_df": MIN_DF, "C": c, "class_weight": "balanced"},
-        "trained_on": [{"file": Path(p).name, "sha256": file_hash(p), "contacts": contacts.per_file[Path(p).name]}
-                       for p in paths],
-    }
+    card = ngram_reader.card(paths, contacts.per_file, contacts.emergencies, policy_version=policy.version,
+                             settings={"kinds": list(KINDS), "char_ngrams": list(ngram_reader.CHAR_NGRAMS),
+                                       "word_ngrams": [1, 2], "min_df": MIN_DF, "C": c})
     ngram_reader.write(out, fitted, version=version, card=card)
     return card
 
