@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from onedoor.triage import learned
+from onedoor.triage import learned, words_reader
 from onedoor.triage.evaluation import Report, evaluate, score
 from onedoor.triage.policy import DEFAULT_POLICY_PATH, Policy, load_policy, read_policy_file
 
@@ -47,9 +47,10 @@ class Result:
     by_file: Mapping[str, Report]
 
 
-def _fold_policy(directory: Path, model_path: Path, setting: Setting, policy: Policy) -> Path:
-    """Write a copy of `policy`'s file that uses the fold's model with `setting`; returns the
-    copy's path. Files the policy names are made absolute, so the copy reads the originals."""
+def _fold_policy(directory: Path, model_path: Path, setting: Setting, policy: Policy, words_path: Path | None = None) -> Path:
+    """Write a copy of `policy`'s file that uses the fold's model (and words reader, where the
+    policy has one) with `setting`; returns the copy's path. Files the policy names are made
+    absolute, so the copy reads the originals."""
     source = Path(policy.source)
     raw = copy.deepcopy(dict(read_policy_file(str(source))))
     raw["semantic"]["descriptions"] = str((source.parent / raw["semantic"]["descriptions"]).resolve())
@@ -57,6 +58,8 @@ def _fold_policy(directory: Path, model_path: Path, setting: Setting, policy: Po
         model=str(model_path), immediate_threshold=setting.immediate_threshold,
         vulnerability_threshold=setting.vulnerability_threshold,
     )
+    if words_path is not None:
+        raw["learned"]["words_reader"] = {**raw["learned"]["words_reader"], "model": str(words_path)}
     name = f"policy-{setting.immediate_threshold:g}-{setting.vulnerability_threshold:g}.yaml"
     out = directory / name
     out.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -90,6 +93,8 @@ def cross_validate_engine(
     middles: list[Any] | None = [] if tune else None
     words: list[str] = []
     features, rule_ids = learned.training_features(records, base, middles, words)
+    # The policy's words reader is trained in each fold too, on the fold's training files.
+    readers = words_reader.training_contacts(records, base) if learned.config_for(base).words_model else None
     results: dict[Setting, dict[str, Report]] = {s: {} for s in settings}
     with tempfile.TemporaryDirectory(prefix="onedoor-cv-") as tmp:
         for number, group in enumerate(groups, 1):
@@ -101,10 +106,15 @@ def cross_validate_engine(
             model_path = Path(tmp) / f"{number}" / "learned_model.json"
             model_path.parent.mkdir()
             learned.write_model(fitted, model_path, version=f"cv-{number}-of-{len(groups)}", rule_ids=rule_ids)
+            words_path = None
+            if readers is not None:
+                words_path = model_path.with_name("words_model.json")
+                words_reader.write_fold(readers, [f not in tests for f in readers.files], words_path,
+                                        version=f"cv-{number}-of-{len(groups)}")
             for index, setting in enumerate(settings):
                 directory = Path(tmp) / f"{number}-{index}"
                 directory.mkdir()
-                policy = load_policy(_fold_policy(directory, model_path, setting, base))
+                policy = load_policy(_fold_policy(directory, model_path, setting, base, words_path))
                 for name, test in tests.items():
                     results[setting][name] = evaluate(test, policy=policy)
             progress(f"  {number}/{len(groups)} {', '.join(group)}: {sum(map(len, tests.values()))} contacts")

@@ -87,6 +87,10 @@ class Assessment:
     # What the learned model gave each grade (rounded to 4 places; empty where it was not used):
     # for measuring and for choosing the policy's thresholds (``onedoor triage-eval --dump``).
     learned_grade_probabilities: Mapping[str, float] = field(default_factory=dict)
+    # Likewise its vulnerability probabilities, and the words reader's chance of an emergency
+    # (None where it did not read the contact): with these a dump can replay the learned layer.
+    learned_vulnerability_probabilities: Mapping[str, float] = field(default_factory=dict)
+    words_chance: float | None = None
 
     @property
     def reasons(self) -> list[str]:
@@ -1260,6 +1264,10 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
         rules_grade=rules_grade,
         mode=facts.mode,
         learned_grade_probabilities=dict(facts.learned.grade_probabilities) if facts.learned is not None else {},
+        learned_vulnerability_probabilities=(
+            dict(facts.learned.vulnerability_probabilities) if facts.learned is not None else {}
+        ),
+        words_chance=None if facts.words_chance is None else round(facts.words_chance, 4),
     )
 
 

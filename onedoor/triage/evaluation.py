@@ -45,6 +45,8 @@ class CaseResult:
     rules_fired: tuple[str, ...] = ()
     interpreter_needed: bool = False
     learned_grade_probabilities: Mapping[str, float] = field(default_factory=dict)
+    learned_vulnerability_probabilities: Mapping[str, float] = field(default_factory=dict)
+    words_chance: float | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,8 @@ def evaluate(
                 rules_fired=tuple(assessment.rules_fired),
                 interpreter_needed=assessment.interpreter_needed,
                 learned_grade_probabilities=dict(assessment.learned_grade_probabilities),
+                learned_vulnerability_probabilities=dict(assessment.learned_vulnerability_probabilities),
+                words_chance=assessment.words_chance,
             )
         )
     return score(results, policy.version, slowest)

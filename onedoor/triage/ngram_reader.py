@@ -28,6 +28,7 @@ import json
 import logging
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,14 +53,12 @@ def char_ngrams(text: str) -> list[str]:
     grams: list[str] = []
     for word in _SPACES.sub(" ", text.lower()).split():
         padded = f" {word} "
+        size = len(padded)
         for n in range(low, high + 1):
-            offset = 0
-            grams.append(padded[offset : offset + n])
-            while offset + n < len(padded):
-                offset += 1
-                grams.append(padded[offset : offset + n])
-            if offset == 0:  # the padded word is shorter than n: counted once
+            if size <= n:  # the padded word is no longer than n: counted once, and no longer n-grams
+                grams.append(padded)
                 break
+            grams.extend([padded[i : i + n] for i in range(size - n + 1)])
     return grams
 
 
@@ -88,19 +87,30 @@ class Block:
     def index(self) -> dict[str, int]:
         return {term: number for number, term in enumerate(self.terms)}
 
+    @functools.cached_property
+    def _by_term(self) -> dict[str, tuple[float, float]]:
+        """Each term's (weight x idf, idf squared): what ``score`` sums (idf 1 for tokens)."""
+        idf = self.idf or (1.0,) * len(self.terms)
+        return {term: (w * i, i * i) for term, w, i in zip(self.terms, self.weights, idf, strict=True)}
+
     def score(self, text: str, tokens: Sequence[str]) -> float:
-        """This block's share of the logistic regression's score for a contact."""
+        """This block's share of the logistic regression's score for a contact: its terms'
+        weights times their counts (tokens), or times their tf-idf values, sublinear and scaled
+        to unit length (n-grams and words, as ``fit`` made the columns)."""
         items = tokens if self.kind == "tokens" else char_ngrams(text) if self.kind == "char_wb" else word_ngrams(text)
-        counts: dict[int, int] = {}
-        for item in items:
-            column = self.index.get(item)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        if self.kind == "tokens":
-            return sum(n * self.weights[column] for column, n in counts.items())
-        values = {column: (1.0 + math.log(n)) * self.idf[column] for column, n in counts.items()}
-        norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
-        return sum(v / norm * self.weights[column] for column, v in values.items())
+        by_term = self._by_term
+        dot = squares = 0.0
+        for item, n in Counter(items).items():
+            found = by_term.get(item)
+            if found is None:
+                continue
+            if self.kind == "tokens":
+                dot += n * found[0]
+                continue
+            tf = 1.0 + math.log(n) if n > 1 else 1.0
+            dot += tf * found[0]
+            squares += tf * tf * found[1]
+        return dot if self.kind == "tokens" else dot / (math.sqrt(squares) or 1.0)
 
     def check(self) -> None:
         if self.kind not in KINDS:

@@ -98,6 +98,15 @@ def train(
     return card
 
 
+def write_fold(contacts: TrainingContacts, keep: Sequence[bool], out: str | Path, *, version: str, c: float = C) -> None:
+    """Train a reader on the contacts `keep` marks and write it to `out` (a fold of ``onedoor
+    triage-cv``, which leaves the other contacts' files out)."""
+    chosen = [i for i, kept in enumerate(keep) if kept]
+    fitted = ngram_reader.fit([contacts.texts[i] for i in chosen], [contacts.emergencies[i] for i in chosen], kinds=KINDS,
+                              tokens=[contacts.tokens[i] for i in chosen], c=c, min_df=MIN_DF)
+    ngram_reader.write(out, fitted, version=version, card={"cross_validation_fold": version})
+
+
 def out_of_fold(contacts: TrainingContacts, *, folds: int, c: float = C) -> list[float]:
     """Each contact's probability from a reader trained without its file's fold."""
     return ngram_reader.out_of_fold(contacts.texts, contacts.emergencies, contacts.files, folds=folds, tokens=contacts.tokens,

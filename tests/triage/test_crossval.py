@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from onedoor.triage import crossval, evaluation, learned, semantic
+from onedoor.triage import crossval, evaluation, learned, semantic, words_reader
 from onedoor.triage.policy import load_policy
 
 DATA = Path(__file__).parent / "data"
@@ -72,9 +72,17 @@ def test_the_command_refuses_a_dump_it_cannot_write_before_training(tmp_path):
 
 @needs_model
 @pytest.mark.learned
-def test_two_folds_of_files_and_every_contact_dumped_out_of_fold(tmp_path):
+def test_two_folds_of_files_and_every_contact_dumped_out_of_fold(tmp_path, monkeypatch):
     pytest.importorskip("sklearn")
     out, dump = io.StringIO(), tmp_path / "cv.jsonl"
+    trained = []  # each fold's words reader: the files it was trained on
+
+    def write_fold(contacts, keep, path, **kwargs):
+        trained.append({f for f, kept in zip(contacts.files, keep, strict=True) if kept})
+        return real_write_fold(contacts, keep, path, **kwargs)
+
+    real_write_fold = words_reader.write_fold
+    monkeypatch.setattr(words_reader, "write_fold", write_fold)
     files = [str(DATA / name) for name in ("dev_c.jsonl", "dev_shared.jsonl", "heldout_a.jsonl")]
     call_command("triage_cv", *files, "--folds", "2", "--no-tuning", "--immediate-threshold", "0.1", "0.5",
                  "--dump", str(dump), stdout=out, stderr=io.StringIO())
@@ -89,3 +97,9 @@ def test_two_folds_of_files_and_every_contact_dumped_out_of_fold(tmp_path):
     assert len(read) > 250  # all but short or other-language messages
     assert all(set(line["learned_grade_probabilities"]) == {"immediate", "prompt", "standard", "other_resolution"} for line in read)
     assert all(line["rules_fired"] and line["text"] and line["channel"] for line in lines)
+    # The policy's words reader is trained in each fold too, never on the files left out.
+    assert trained == [{"dev_shared.jsonl"}, {"dev_c.jsonl", "heldout_a.jsonl"}]
+    english = [line for line in read if line["words_chance"] is not None]
+    assert len(english) > 250 and all(0 <= line["words_chance"] <= 1 for line in english)
+    assert all(line["learned_vulnerability_probabilities"] for line in read)
+    assert all(set(line["learned_vulnerability_probabilities"]) <= set(learned.VULNERABILITIES) for line in read)
