@@ -840,7 +840,8 @@ def _apply_learned(facts: Facts, grade: str, rule_id: str, policy: Policy) -> tu
             return "immediate", "learned.immediate_not_english"
         return None
     if grade == "immediate":
-        if rule_id not in config.overrule_rules or chance >= config.overrule_below:
+        bar = config.overrule_bar(rule_id)
+        if bar is None or chance >= bar:
             return None
         return min(_likeliest_after_immediate(prediction), config.overrule_floor, key=GRADES.index), "learned.overruled"
     if chance >= _immediate_threshold(prediction, config):
@@ -1157,7 +1158,7 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
             why = (f"the learned model, reading a message not in English, gives immediate {share}, at or above the "
                    f"policy's threshold for an emergency in such a message")
         elif by_model[1] == "learned.overruled":
-            below = learned.describe_probability(learned.config_for(policy).overrule_below)
+            below = learned.describe_probability(learned.config_for(policy).overrule_bar(rule.id) or 0.0)
             why = (f"{_chance_text(facts, policy, 'only ')}, below the {below} under which the policy lets the learned layer "
                    f"overrule this rule's emergency; reviewers graded contacts like this {by_model[0]} ({share}) or "
                    f"less urgent")

@@ -56,7 +56,7 @@ import logging
 import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +131,9 @@ class LearnedConfig:
     overrule_rules: frozenset[str] = frozenset()
     overrule_below: float = 0.0
     overrule_floor: str = "prompt"
+    # Rules the model may overrule only where it is all but sure: rule id -> its own, lower bar
+    # (``overrule.only_below`` in the policy).
+    overrule_only_below: Mapping[str, float] = field(default_factory=dict)
     # The model reads English. With a threshold here it also reads contacts not in English, but
     # only to raise one it gives immediate this or more to immediate (it never lowers one, never
     # names their vulnerabilities, and the language floor still applies). None: it leaves them.
@@ -148,6 +151,13 @@ class LearnedConfig:
     @property
     def enabled(self) -> bool:
         return self.model is not None
+
+    def overrule_bar(self, rule_id: str) -> float | None:
+        """The chance of an emergency under which the model may overrule `rule_id`'s emergency;
+        None where it may not."""
+        if rule_id in self.overrule_only_below:
+            return self.overrule_only_below[rule_id]
+        return self.overrule_below if rule_id in self.overrule_rules else None
 
 
 def build_config(raw: Mapping[str, Any], *, base: Path = DEFAULT_POLICY_PATH.parent) -> LearnedConfig:
@@ -221,11 +231,11 @@ def _optional_float(value: Any) -> float | None:
 
 
 def _overrule_config(raw: Any) -> dict[str, Any]:
-    """Validate ``learned.overrule`` ({rules, below, at_least}); the grade rules it names must be
-    rules that grade immediate (checked against the policy's rules, ``_config_from_file``)."""
+    """Validate ``learned.overrule`` ({rules, below, at_least, only_below}); the grade rules it
+    names must be rules that grade immediate (checked against the policy's rules, ``_config_from_file``)."""
     if not isinstance(raw, Mapping):
         raise PolicyError(f"learned.overrule must be a mapping with rules, below and at_least, not {raw!r}")
-    unknown = set(raw) - {"rules", "below", "at_least"}
+    unknown = set(raw) - {"rules", "below", "at_least", "only_below"}
     if unknown:
         raise PolicyError(f"learned.overrule: unknown key(s) {sorted(unknown)}")
     if not raw:
@@ -233,22 +243,35 @@ def _overrule_config(raw: Any) -> dict[str, Any]:
     rules = raw.get("rules") or []
     if not isinstance(rules, list) or not rules or not all(isinstance(r, str) and r for r in rules):
         raise PolicyError(f"learned.overrule.rules must be a list of grade rule ids, not {rules!r}")
-    if any(r.startswith("override.answer_") for r in rules):
-        raise PolicyError("learned.overrule.rules may not name a rule on the reporter's own answers: what they told us stands")
-    below = raw.get("below")
-    if isinstance(below, bool) or not isinstance(below, int | float) or not 0 < below < 1:
-        raise PolicyError(f"learned.overrule.below must be a number in (0, 1), not {below!r}")
+    only_below = raw.get("only_below") or {}
+    if not isinstance(only_below, Mapping) or not all(isinstance(r, str) and r for r in only_below):
+        raise PolicyError(f"learned.overrule.only_below must map grade rule ids to numbers, not {only_below!r}")
+    if any(r.startswith("override.answer_") for r in [*rules, *only_below]):
+        raise PolicyError("learned.overrule may not name a rule on the reporter's own answers: what they told us stands")
+    if set(rules) & set(only_below):
+        raise PolicyError(f"learned.overrule: {sorted(set(rules) & set(only_below))} in both rules and only_below")
+    below = _overrule_bar(raw.get("below"), "below")
+    bars = {rule: _overrule_bar(bar, f"only_below.{rule}") for rule, bar in only_below.items()}
+    if any(bar > below for bar in bars.values()):
+        raise PolicyError("learned.overrule.only_below: each bar must be at most `below` (for rules overruled only where the model is surer)")
     floor = raw.get("at_least", "prompt")
     if floor not in GRADES or floor == "immediate":
         raise PolicyError(f"learned.overrule.at_least must be one of {', '.join(GRADES[1:])}, not {floor!r}")
-    return {"overrule_rules": frozenset(rules), "overrule_below": float(below), "overrule_floor": floor}
+    return {"overrule_rules": frozenset(rules), "overrule_below": below, "overrule_floor": floor, "overrule_only_below": bars}
+
+
+def _overrule_bar(value: Any, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+        raise PolicyError(f"learned.overrule.{key} must be a number in (0, 1), not {value!r}")
+    return float(value)
 
 
 @functools.lru_cache(maxsize=16)
 def _config_from_file(path: str) -> LearnedConfig:
     """The file's ``learned:`` section, checked once against the file's grade rules."""
     config = build_config(policy_section(path, "learned"), base=Path(path).parent)
-    wrong = config.overrule_rules - {r.id for r in load_policy(path).grade_rules if r.grade == "immediate"}
+    wrong = (config.overrule_rules | config.overrule_only_below.keys()) - {
+        r.id for r in load_policy(path).grade_rules if r.grade == "immediate"}
     if wrong:
         raise PolicyError(f"learned.overrule.rules names {sorted(wrong)}, which are not grade rules that grade immediate")
     return config

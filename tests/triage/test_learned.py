@@ -45,6 +45,11 @@ def test_overrule_config_is_validated(tmp_path):
     config = learned.build_config({"model": "x.json", "overrule": {"rules": ["override.life_threat"], "below": 0.05}})
     assert config.overrule_rules == {"override.life_threat"} and config.overrule_below == 0.05
     assert config.overrule_floor == "prompt"
+    assert config.overrule_bar("override.life_threat") == 0.05 and config.overrule_bar("override.domestic_live") is None
+    # A rule the model may overrule only where it is all but sure has its own, lower bar.
+    sure = learned.build_config({"model": "x.json", "overrule": {"rules": ["override.domestic_live"], "below": 0.2,
+                                                                 "only_below": {"override.life_threat": 0.03}}})
+    assert sure.overrule_bar("override.domestic_live") == 0.2 and sure.overrule_bar("override.life_threat") == 0.03
     for bad, message in (
         ({"rules": ["override.life_threat"]}, "below"),
         ({"rules": ["override.life_threat"], "below": 1.5}, "below"),
@@ -55,6 +60,11 @@ def test_overrule_config_is_validated(tmp_path):
         ({"rules": ["override.life_threat"], "below": 0.05, "at_least": "immediate"}, "at_least"),
         ({"rules": ["override.life_threat"], "below": 0.05, "floor": "prompt"}, "unknown key"),
         (["override.life_threat"], "mapping"),
+        ({"rules": ["override.domestic_live"], "below": 0.2, "only_below": ["override.life_threat"]}, "only_below"),
+        ({"rules": ["override.domestic_live"], "below": 0.2, "only_below": {"override.life_threat": 0}}, "only_below"),
+        ({"rules": ["override.domestic_live"], "below": 0.2, "only_below": {"override.life_threat": 0.3}}, "at most"),
+        ({"rules": ["override.domestic_live"], "below": 0.2, "only_below": {"override.domestic_live": 0.1}}, "both"),
+        ({"rules": ["override.domestic_live"], "below": 0.2, "only_below": {"override.answer_in_danger": 0.1}}, "own answers"),
     ):
         with pytest.raises(PolicyError, match=message):
             learned.build_config({"model": "x.json", "overrule": bad})
@@ -63,6 +73,9 @@ def test_overrule_config_is_validated(tmp_path):
     text = Path(load_policy().source).read_text()
     assert "  overrule:\n    rules: [" in text
     copy.write_text(text.replace("  overrule:\n    rules: [", "  overrule:\n    rules: [prompt.missing, "))
+    with pytest.raises(PolicyError, match="prompt.missing"):
+        learned.config_for(load_policy(str(copy)))
+    copy.write_text(text.replace("  overrule:\n", "  overrule:\n    only_below: {prompt.missing: 0.01}\n"))
     with pytest.raises(PolicyError, match="prompt.missing"):
         learned.config_for(load_policy(str(copy)))
 
