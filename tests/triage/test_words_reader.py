@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from onedoor.triage import engine, learned, ngram_reader, words_reader
 from onedoor.triage.engine import assess
 from onedoor.triage.policy import GRADES, PolicyError, load_policy
+from tests.triage import policy_copy
 
 DATA = Path(__file__).parent / "data"
 needs_sklearn = pytest.mark.skipif(importlib.util.find_spec("sklearn") is None, reason="scikit-learn not installed (make install ML=1)")
@@ -82,14 +83,12 @@ def test_a_malformed_reader_file_is_refused(tmp_path, blocks, message):
 def _policy_with(tmp_path, words: str) -> str:
     """A copy of the bundled policy (with its files) whose learned section has `words` as its
     words_reader entry (replacing the bundled one, if any)."""
-    source = Path(load_policy().source)
-    text = source.read_text()
-    text = re.sub(r"\n  words_reader:\n(?:    .*\n)+", "\n", text)
-    text = text.replace("\nlearned:\n", "\nlearned:\n" + words, 1)
-    for name in ("vulnerability_descriptions.yaml", "learned_model.json", "learned_model.onnx", "other_languages_model.json"):
-        (tmp_path / name).write_bytes((source.parent / name).read_bytes())
-    (tmp_path / "policy.yaml").write_text(text)
-    return str(tmp_path / "policy.yaml")
+
+    def edit(text: str) -> str:
+        text = re.sub(r"\n  words_reader:\n(?:    .*\n)+", "\n", text)
+        return text.replace("\nlearned:\n", "\nlearned:\n" + words, 1)
+
+    return policy_copy(tmp_path, edit)
 
 
 @pytest.mark.parametrize("entry, message", [
