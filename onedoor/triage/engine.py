@@ -841,7 +841,10 @@ def _apply_learned(facts: Facts, grade: str, rule_id: str, policy: Policy) -> tu
         return None
     if grade == "immediate":
         bar = config.overrule_bar(rule_id)
-        if bar is None or chance >= bar:
+        # A rule overruled only where the model is all but sure answers to the model's own chance:
+        # the words reader reads the rules that fired, so on that rule's emergency it mostly echoes it.
+        tested = prediction.grade_probabilities.get("immediate", 0.0) if rule_id in config.overrule_only_below else chance
+        if bar is None or tested >= bar:
             return None
         return min(_likeliest_after_immediate(prediction), config.overrule_floor, key=GRADES.index), "learned.overruled"
     if chance >= _immediate_threshold(prediction, config):
@@ -1158,10 +1161,15 @@ def _decide(facts: Facts, channel: str, policy: Policy) -> Assessment:
             why = (f"the learned model, reading a message not in English, gives immediate {share}, at or above the "
                    f"policy's threshold for an emergency in such a message")
         elif by_model[1] == "learned.overruled":
-            below = learned.describe_probability(learned.config_for(policy).overrule_bar(rule.id) or 0.0)
-            why = (f"{_chance_text(facts, policy, 'only ')}, below the {below} under which the policy lets the learned layer "
-                   f"overrule this rule's emergency; reviewers graded contacts like this {by_model[0]} ({share}) or "
-                   f"less urgent")
+            config = learned.config_for(policy)
+            below = learned.describe_probability(config.overrule_bar(rule.id) or 0.0)
+            if rule.id in config.overrule_only_below:
+                immediate = learned.describe_probability(facts.learned.grade_probabilities.get("immediate", 0.0))
+                chance = f"the learned model gives immediate only {immediate}"
+            else:
+                chance = _chance_text(facts, policy, "only ")
+            why = (f"{chance}, below the {below} under which the policy lets the learned layer overrule this rule's "
+                   f"emergency; reviewers graded contacts like this {by_model[0]} ({share}) or less urgent")
         else:
             why = f"reviewers graded contacts like this {by_model[0]} ({share})"
         reason = f"{why} (the rules alone gave {grade} by rule {rule.id}: {rule.reason})"

@@ -180,11 +180,15 @@ def test_the_model_may_overrule_a_rule_emergency_it_is_sure_is_none(monkeypatch,
 @pytest.mark.learned
 def test_a_threat_to_life_an_answer_and_a_likely_emergency_are_never_overruled(monkeypatch):
     config = learned.config_for(load_policy())
+    # A threat to life found in the words stands unless the model itself is all but sure (5% or less).
     assert "override.life_threat" not in config.overrule_rules
-    assert not any(rule.startswith("override.answer") for rule in config.overrule_rules)
-    _predicting(monkeypatch, 0.01)
+    assert 0 < config.overrule_bar("override.life_threat") <= 0.05
+    assert not any(rule.startswith("override.answer") for rule in [*config.overrule_rules, *config.overrule_only_below])
+    assert "override.high_risk_missing" not in [*config.overrule_rules, *config.overrule_only_below]
+    _predicting(monkeypatch, config.overrule_bar("override.life_threat"))
     knife = assess(text="there's a man with a knife outside my door right now, he is trying to get in", channel="web")
     assert knife.grade == "immediate" and knife.call_999_advice
+    _predicting(monkeypatch, 0.01)
     answered = assess(text="I would like some advice about my neighbour's car parked across my drive every evening",
                       channel="web", answers={"in_danger_now": True})
     assert answered.grade == "immediate"
@@ -212,8 +216,11 @@ def test_a_rule_the_model_may_overrule_only_where_it_is_all_but_sure(monkeypatch
     overruled = assess(text=text, channel="web", policy=policy)
     assert overruled.grade == "prompt" and not overruled.call_999_advice
     assert overruled.rules_grade == "immediate" and overruled.rules_fired[-1] == "learned.overruled"
-    assert "below the 3% under which the policy lets the learned layer overrule this rule's emergency" in overruled.rationale[0]
+    assert "the learned model gives immediate only 2%, below the 3% under which the policy lets the learned layer overrule" in overruled.rationale[0]
     assert "the rules alone gave immediate by rule override.life_threat" in overruled.rationale[0]
+    # The bar is the model's own chance: the words reader reads the rule that fired and is not asked.
+    monkeypatch.setattr(engine, "_words_chance", lambda *args, **kwargs: 0.9)
+    assert assess(text=text, channel="web", policy=policy).grade == "prompt"
 
 
 @needs_model
