@@ -273,7 +273,7 @@ def _config_from_file(path: str) -> LearnedConfig:
     wrong = (config.overrule_rules | config.overrule_only_below.keys()) - {
         r.id for r in load_policy(path).grade_rules if r.grade == "immediate"}
     if wrong:
-        raise PolicyError(f"learned.overrule.rules names {sorted(wrong)}, which are not grade rules that grade immediate")
+        raise PolicyError(f"learned.overrule names {sorted(wrong)}, which are not grade rules that grade immediate")
     return config
 
 

@@ -84,10 +84,6 @@ class Block:
     weights: tuple[float, ...]
 
     @functools.cached_property
-    def index(self) -> dict[str, int]:
-        return {term: number for number, term in enumerate(self.terms)}
-
-    @functools.cached_property
     def _by_term(self) -> dict[str, tuple[float, float]]:
         """Each term's (weight x idf, idf squared): what ``score`` sums (idf 1 for tokens)."""
         idf = self.idf or (1.0,) * len(self.terms)
