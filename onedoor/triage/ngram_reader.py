@@ -95,18 +95,15 @@ class Block:
         to unit length (n-grams and words, as ``fit`` made the columns)."""
         items = tokens if self.kind == "tokens" else char_ngrams(text) if self.kind == "char_wb" else word_ngrams(text)
         by_term = self._by_term
+        counted = [(by_term[item], n) for item, n in Counter(items).items() if item in by_term]
+        if self.kind == "tokens":
+            return sum(n * weighted for (weighted, _), n in counted)
         dot = squares = 0.0
-        for item, n in Counter(items).items():
-            found = by_term.get(item)
-            if found is None:
-                continue
-            if self.kind == "tokens":
-                dot += n * found[0]
-                continue
+        for (weighted, idf_squared), n in counted:
             tf = 1.0 + math.log(n) if n > 1 else 1.0
-            dot += tf * found[0]
-            squares += tf * tf * found[1]
-        return dot if self.kind == "tokens" else dot / (math.sqrt(squares) or 1.0)
+            dot += tf * weighted
+            squares += tf * tf * idf_squared
+        return dot / (math.sqrt(squares) or 1.0)
 
     def check(self) -> None:
         if self.kind not in KINDS:

@@ -58,6 +58,13 @@ class TrainingContacts:
     files: list[str]
     per_file: dict[str, int]
 
+    def subset(self, keep: Sequence[bool]) -> TrainingContacts:
+        """The contacts `keep` marks (their files' counts are not carried over)."""
+        chosen = [i for i, kept in enumerate(keep) if kept]
+        return TrainingContacts([self.texts[i] for i in chosen], [self.tokens[i] for i in chosen],
+                                [self.emergencies[i] for i in chosen], [self.by_rules[i] for i in chosen],
+                                [self.files[i] for i in chosen], per_file={})
+
 
 def training_contacts(records: Sequence[Mapping[str, Any]], policy: Any) -> TrainingContacts:
     """The labelled contacts (``learned.read_labelled``: each tagged with its file) that the engine
@@ -101,10 +108,7 @@ def train(
 def write_fold(contacts: TrainingContacts, keep: Sequence[bool], out: str | Path, *, version: str, c: float = C) -> None:
     """Train a reader on the contacts `keep` marks and write it to `out` (a fold of ``onedoor
     triage-cv``, which leaves the other contacts' files out)."""
-    chosen = [i for i, kept in enumerate(keep) if kept]
-    fitted = ngram_reader.fit([contacts.texts[i] for i in chosen], [contacts.emergencies[i] for i in chosen], kinds=KINDS,
-                              tokens=[contacts.tokens[i] for i in chosen], c=c, min_df=MIN_DF)
-    ngram_reader.write(out, fitted, version=version, card={"cross_validation_fold": version})
+    ngram_reader.write(out, fit(contacts.subset(keep), c=c), version=version, card={"cross_validation_fold": version})
 
 
 def out_of_fold(contacts: TrainingContacts, *, folds: int, c: float = C) -> list[float]:
