@@ -1,8 +1,8 @@
 """onedoor triage-cv FILE.jsonl [FILE.jsonl ...] [--train-only FILE ...] [--immediate-threshold T ...] [--folds N] [--dump OUT.jsonl]
 
 Cross-validate the whole triage engine one writer at a time (onedoor.triage.crossval): train the
-learned layer on every file but one (or, with --folds N, on all but one of N groups of files),
-assess the files left out with the rules and that model, and print the pooled scores for each
+learned layer (and the policy's words reader) on every file but one (or, with --folds N, on all
+but one of N groups of files), assess the files left out with the rules and those, and print the pooled scores for each
 setting compared; --dump also writes every contact's result, out of fold. Needs `make install ML=1`.
 """
 
@@ -25,6 +25,7 @@ class Command(BaseCommand):
         "Cross-validate the whole triage engine, leaving out one labelled file (one writer) at a time, "
         "and print exact grade, within-one, immediate recall and precision, call_999_advice accuracy and "
         "vulnerability micro-F1 pooled over the files left out, for each pair of thresholds given. "
+        "Each fold trains the learned model and the policy's words reader without the files it leaves out. "
         "Use it to choose the policy's learned: thresholds. It changes nothing; --dump writes every contact's "
         "out-of-fold result to a file."
     )
@@ -42,7 +43,8 @@ class Command(BaseCommand):
                                  "instead of one file at a time: N models to train instead of one a file")
         parser.add_argument("--dump", metavar="OUT.jsonl",
                             help="write every contact's out-of-fold result to OUT.jsonl, one JSON line each with its "
-                                 "setting (as triage-eval --dump writes, with the learned model's probabilities)")
+                                 "setting (as triage-eval --dump writes, with the learned model's probabilities and the words "
+                                 "reader's chance)")
         parser.add_argument("--c", type=positive, default=2.0, help="inverse regularisation strength (default 2)")
         parser.add_argument("--no-tuning", action="store_true",
                             help="grade with logistic regression on the untuned vectors, as triage-train --no-tuning does "
